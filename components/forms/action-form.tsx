@@ -1,0 +1,115 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useRef, useState, useTransition, type FormEvent, type ReactNode } from "react";
+import { useToast } from "../ui/toast";
+import { FormErrorsContext, FieldError, type FieldErrorMap } from "./form-errors";
+
+type ActionError = { code: string; message: string; fieldErrors?: Record<string, string[]>; eventId?: string };
+type ActionResult = {
+  data?: unknown;
+  serverError?: ActionError;
+  validationErrors?: { formErrors?: string[]; fieldErrors?: Record<string, string[] | undefined> };
+} | undefined;
+
+// Any safe action: its typed input is enforced on the server by its zod schema.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type SafeAction = (input: any) => Promise<ActionResult>;
+
+/** FormData → plain object; fields listed in `arrays` always become arrays (checkbox groups). */
+function toInput(form: HTMLFormElement, arrays: string[]): Record<string, unknown> {
+  const fd = new FormData(form);
+  const out: Record<string, unknown> = {};
+  for (const key of new Set(fd.keys())) {
+    const all = fd.getAll(key).filter((v): v is string => typeof v === "string");
+    out[key] = arrays.includes(key) ? all : all[0];
+  }
+  for (const key of arrays) out[key] ??= [];
+  return out;
+}
+
+/**
+ * The one way a console form talks to a server action: submits, shows each error next to its
+ * field (or above the form), toasts the outcome and refreshes server data.
+ */
+export function ActionForm({
+  action,
+  children,
+  submitLabel,
+  successMessage,
+  arrays = [],
+  resetOnSuccess = false,
+  onSuccess,
+  className,
+  submitVariant = "primary",
+  ariaLabel,
+}: {
+  action: SafeAction;
+  children: ReactNode;
+  submitLabel: string;
+  successMessage?: string;
+  arrays?: string[];
+  resetOnSuccess?: boolean;
+  onSuccess?: (data: unknown) => void;
+  className?: string;
+  submitVariant?: "primary" | "danger";
+  ariaLabel?: string;
+}) {
+  const [errors, setErrors] = useState<FieldErrorMap>({});
+  const [formError, setFormError] = useState<string[] | undefined>();
+  const [pending, startTransition] = useTransition();
+  const formRef = useRef<HTMLFormElement>(null);
+  const toast = useToast();
+  const router = useRouter();
+
+  function submit(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    const form = e.currentTarget;
+    const input = toInput(form, arrays);
+    startTransition(async () => {
+      const res = await action(input);
+      const ve = res?.validationErrors;
+      const se = res?.serverError;
+      if (ve || se) {
+        const fieldErrors: FieldErrorMap = { ...(ve?.fieldErrors ?? {}), ...(se?.fieldErrors ?? {}) };
+        const general = [...(ve?.formErrors ?? []), ...(fieldErrors._form ?? [])];
+        delete fieldErrors._form;
+        setErrors(fieldErrors);
+        const hasFieldErrors = Object.values(fieldErrors).some((v) => v?.length);
+        const message = se?.message ?? (general.length ? general.join(" ") : "Check the highlighted fields.");
+        setFormError(hasFieldErrors && !se ? general : [message]);
+        toast("error", message);
+        return;
+      }
+      setErrors({});
+      setFormError(undefined);
+      if (resetOnSuccess) formRef.current?.reset();
+      if (successMessage) toast("success", successMessage);
+      onSuccess?.(res?.data);
+      router.refresh();
+    });
+  }
+
+  return (
+    <FormErrorsContext.Provider value={errors}>
+      <form ref={formRef} onSubmit={submit} className={className ?? "space-y-4"} aria-label={ariaLabel} noValidate>
+        {formError?.length ? (
+          <div role="alert" className="rounded-md border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-800 dark:border-red-800 dark:bg-red-950 dark:text-red-200">
+            <FieldError id="form-error" errors={formError} />
+          </div>
+        ) : null}
+        {children}
+        <button
+          type="submit"
+          disabled={pending}
+          className={
+            (submitVariant === "danger" ? "bg-red-700 hover:bg-red-800" : "bg-brand-700 hover:bg-brand-800") +
+            " inline-flex items-center rounded-md px-3 py-2 text-sm font-medium text-white disabled:cursor-wait disabled:bg-slate-500"
+          }
+        >
+          {pending ? "Working…" : submitLabel}
+        </button>
+      </form>
+    </FormErrorsContext.Provider>
+  );
+}

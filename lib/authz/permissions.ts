@@ -1,0 +1,35 @@
+import type { OrgRole, ProjectRole } from "./roles";
+
+// THE permission table. Read it as: "who may do this?". A permission lists the roles that grant
+// it; anything not listed is denied (fail-closed). Organization-scoped permissions are granted by
+// organization roles only. Project-scoped permissions are granted by the user's project roles in
+// that project, or by organization roles in the project's organization that reach into every
+// project (ORG_OWNER acts as Project Owner everywhere in its organization; ORG_READ_ONLY reads
+// every project, as in Atlas).
+
+export const ORG_PERMISSIONS = {
+  "org.read": ["ORG_OWNER", "ORG_MEMBER", "ORG_READ_ONLY"],
+  "org.rename": ["ORG_OWNER"],
+  "org.delete": ["ORG_OWNER"],
+  "org.members.read": ["ORG_OWNER", "ORG_MEMBER", "ORG_READ_ONLY"],
+  "org.members.write": ["ORG_OWNER"],
+  "org.projects.create": ["ORG_OWNER"],
+  "org.audit.read": ["ORG_OWNER", "ORG_READ_ONLY"],
+} as const satisfies Record<string, readonly OrgRole[]>;
+
+export const PROJECT_PERMISSIONS = {
+  "project.read": ["GROUP_OWNER", "GROUP_READ_ONLY", "GROUP_DATABASE_ACCESS_ADMIN", "ORG_OWNER", "ORG_READ_ONLY"],
+  "project.rename": ["GROUP_OWNER", "ORG_OWNER"],
+  "project.delete": ["GROUP_OWNER", "ORG_OWNER"],
+  "project.members.read": ["GROUP_OWNER", "GROUP_READ_ONLY", "GROUP_DATABASE_ACCESS_ADMIN", "ORG_OWNER", "ORG_READ_ONLY"],
+  "project.members.write": ["GROUP_OWNER", "ORG_OWNER"],
+  "project.audit.read": ["GROUP_OWNER", "GROUP_READ_ONLY", "ORG_OWNER", "ORG_READ_ONLY"],
+} as const satisfies Record<string, readonly (OrgRole | ProjectRole)[]>;
+
+export type OrgPermission = keyof typeof ORG_PERMISSIONS;
+export type ProjectPermission = keyof typeof PROJECT_PERMISSIONS;
+export type Permission = OrgPermission | ProjectPermission;
+
+export const ALL_PERMISSIONS = [...Object.keys(ORG_PERMISSIONS), ...Object.keys(PROJECT_PERMISSIONS)] as Permission[];
+export const isOrgPermission = (p: string): p is OrgPermission => Object.hasOwn(ORG_PERMISSIONS, p);
+export const isProjectPermission = (p: string): p is ProjectPermission => Object.hasOwn(PROJECT_PERMISSIONS, p);

@@ -1,0 +1,29 @@
+import "server-only";
+import { randomBytes } from "node:crypto";
+import { isGatehouseError, type ErrorCode, type FieldErrors } from "../errors";
+import { log } from "../log";
+
+export type TActionError = {
+  code: ErrorCode | "INTERNAL";
+  message: string;
+  fieldErrors?: FieldErrors;
+  eventId?: string;
+};
+
+/**
+ * Expected errors show their own message; anything else is logged with an event id and the user
+ * sees only a generic message carrying that id (no stack, no internals, no secrets).
+ */
+export function handleServerError(err: unknown): TActionError {
+  if (isGatehouseError(err)) {
+    return { code: err.code, message: err.message, fieldErrors: err.fieldErrors };
+  }
+  const eventId = randomBytes(6).toString("hex");
+  log.error("unexpected error", {
+    eventId,
+    error: err instanceof Error ? err.name : typeof err,
+    message: err instanceof Error ? err.message : undefined,
+    stack: err instanceof Error ? err.stack : undefined,
+  });
+  return { code: "INTERNAL", message: `Something went wrong on our side. If it keeps happening, give your administrator this event id: ${eventId}.`, eventId };
+}

@@ -1,0 +1,51 @@
+import "server-only";
+import { csvHeader, csvRow } from "../audit";
+import { ZAuditQuery, parseInput, type TAuditQuery } from "../schemas";
+import type { AuditFilter } from "../store/types";
+import type { AuthedCtx } from "./context";
+import { getOrgOrThrow, getProjectOrThrow } from "./guard";
+
+export const AUDIT_PAGE_SIZE = 50;
+
+export type AuditScope = { orgId: string } | { projectId: string };
+
+async function filterFor(ctx: AuthedCtx, scope: AuditScope, raw: TAuditQuery): Promise<{ filter: AuditFilter; page: number }> {
+  const q = parseInput(ZAuditQuery, raw);
+  const base: AuditFilter =
+    "projectId" in scope
+      ? { projectId: (await getProjectOrThrow(ctx, scope.projectId, "project.audit.read")).id }
+      : { orgId: (await getOrgOrThrow(ctx, scope.orgId, "org.audit.read")).id };
+  // Dates are whole days in UTC; "to" includes the whole day it names.
+  const to = q.to ? new Date(Date.parse(q.to + "T00:00:00.000Z") + 86_400_000).toISOString() : undefined;
+  const from = q.from ? new Date(q.from + "T00:00:00.000Z").toISOString() : undefined;
+  return { filter: { ...base, actor: q.actor || undefined, action: q.action || undefined, from, to }, page: q.page };
+}
+
+export async function listAuditEvents(ctx: AuthedCtx, scope: AuditScope, raw: TAuditQuery) {
+  const { filter, page } = await filterFor(ctx, scope, raw);
+  const store = ctx.rt.store;
+  const [{ items, total }, actions] = await Promise.all([
+    store.audit.list(filter, { limit: AUDIT_PAGE_SIZE, offset: (page - 1) * AUDIT_PAGE_SIZE }),
+    store.audit.distinctActions({ orgId: filter.orgId, projectId: filter.projectId }),
+  ]);
+  return { items, total, page, pageSize: AUDIT_PAGE_SIZE, actions };
+}
+
+/** The filtered trail as CSV or JSON (a JSON array), oldest first. Reading it is not audited as a change. */
+export async function exportAuditEvents(ctx: AuthedCtx, scope: AuditScope, raw: TAuditQuery, format: "csv" | "json"): Promise<string> {
+  const { filter } = await filterFor(ctx, scope, raw);
+  const parts: string[] = [];
+  if (format === "csv") {
+    parts.push(csvHeader());
+    await ctx.rt.store.audit.each(filter, (e) => parts.push(csvRow(e)));
+    return parts.join("");
+  }
+  parts.push("[");
+  let first = true;
+  await ctx.rt.store.audit.each(filter, (e) => {
+    parts.push((first ? "\n" : ",\n") + JSON.stringify(e));
+    first = false;
+  });
+  parts.push(first ? "]" : "\n]\n");
+  return parts.join("");
+}

@@ -1,0 +1,112 @@
+import "server-only";
+import { recordAudit } from "../audit";
+import { dummyHash, hashPassword, verifyPassword } from "../auth/passwords";
+import { nowIso } from "../clock";
+import { GatehouseError } from "../errors";
+import { newId } from "../ids";
+import { ZChangePasswordInput, ZLoginInput, ZSetupInput, parseInput } from "../schemas";
+import { actorOf, type Ctx } from "./context";
+import { consumeSetupCode, setupCodeMatches } from "./setup-code";
+import { createSession } from "./sessions";
+import { assertNotThrottled, clearFailures, recordFailure } from "./throttle";
+
+const INVALID_LOGIN = "The email address or password is not correct.";
+
+export async function isSetupOpen(ctx: Pick<Ctx, "rt">): Promise<boolean> {
+  return (await ctx.rt.store.users.count()) === 0;
+}
+
+/** Creates the first Organization Owner, organization and project; refused once any user exists. */
+export async function completeSetup(ctx: Ctx, raw: unknown) {
+  if (!(await isSetupOpen(ctx))) throw new GatehouseError("NOT_FOUND", "This page does not exist.");
+  const throttleKeys = { account: "setup", ip: ctx.ip };
+  await assertNotThrottled(ctx.rt, throttleKeys);
+  const input = parseInput(ZSetupInput, raw);
+  if (!setupCodeMatches(ctx.rt.config.dataDir, input.setupCode)) {
+    await ctx.rt.store.transaction(async (tx) => {
+      await recordFailure(tx, ctx.rt, throttleKeys);
+      await recordAudit(tx, actorOf(ctx), { action: "setup.failed", target: "instance", outcome: "failure", detail: { reason: "bad setup code" } });
+    });
+    throw new GatehouseError("VALIDATION", "The setup code is not correct.", {
+      fieldErrors: { setupCode: ["The setup code is not correct. It is printed in the server log at first start and kept in the data directory (file setup-code)."] },
+    });
+  }
+  const passwordHash = await hashPassword(input.password);
+  const t = nowIso();
+  const base = { version: 1, createdAt: t, updatedAt: t };
+  const user = { id: newId(), email: input.email, name: input.name, passwordHash, mustChangePassword: false, ...base };
+  const org = { id: newId(), name: input.orgName, ...base };
+  const project = { id: newId(), orgId: org.id, name: input.projectName, ...base };
+  const result = await ctx.rt.store.transaction(async (tx) => {
+    // Re-checked inside the write transaction: two setup requests racing cannot both win.
+    if ((await tx.users.count()) > 0) throw new GatehouseError("NOT_FOUND", "This page does not exist.");
+    await tx.users.insert(user);
+    await tx.orgs.insert(org);
+    await tx.projects.insert(project);
+    await tx.memberships.putOrg({ orgId: org.id, userId: user.id, roles: ["ORG_OWNER"] }, null);
+    await tx.memberships.putProject({ projectId: project.id, userId: user.id, roles: ["GROUP_OWNER"] }, null);
+    const actor = { id: user.id, label: user.email, ip: ctx.ip };
+    await recordAudit(tx, actor, { action: "setup.completed", target: `user:${user.id}`, orgId: org.id });
+    await recordAudit(tx, actor, { action: "org.created", target: `org:${org.id}`, orgId: org.id, detail: { name: org.name } });
+    await recordAudit(tx, actor, { action: "project.created", target: `project:${project.id}`, orgId: org.id, projectId: project.id, detail: { name: project.name } });
+    await clearFailures(tx, throttleKeys);
+    const session = await createSession(tx, ctx.rt, user.id, ctx);
+    return { userId: user.id, orgId: org.id, projectId: project.id, session };
+  });
+  consumeSetupCode(ctx.rt.config.dataDir);
+  return result;
+}
+
+/** Signs in; the caller sets the returned token as the (new) session cookie. */
+export async function login(ctx: Ctx, raw: unknown, previousSessionHash?: string) {
+  const input = parseInput(ZLoginInput, raw);
+  const keys = { account: input.email, ip: ctx.ip };
+  await assertNotThrottled(ctx.rt, keys);
+  const user = await ctx.rt.store.users.getByEmail(input.email);
+  const ok = await verifyPassword(input.password, user?.passwordHash ?? (await dummyHash()));
+  if (!user || !ok) {
+    await ctx.rt.store.transaction(async (tx) => {
+      await recordFailure(tx, ctx.rt, keys);
+      await recordAudit(tx, { id: user?.id ?? null, label: input.email.slice(0, 254), ip: ctx.ip }, {
+        action: "auth.login",
+        target: user ? `user:${user.id}` : "user:unknown",
+        outcome: "failure",
+      });
+    });
+    throw new GatehouseError("UNAUTHENTICATED", INVALID_LOGIN, { fieldErrors: { _form: [INVALID_LOGIN] } });
+  }
+  return ctx.rt.store.transaction(async (tx) => {
+    // Rotation: whatever session the browser had before is dropped; sign-in always mints a new id.
+    if (previousSessionHash) await tx.sessions.delete(previousSessionHash);
+    await clearFailures(tx, keys);
+    await recordAudit(tx, { id: user.id, label: user.email, ip: ctx.ip }, { action: "auth.login", target: `user:${user.id}` });
+    const session = await createSession(tx, ctx.rt, user.id, ctx);
+    return { session, mustChangePassword: user.mustChangePassword };
+  });
+}
+
+export async function logout(ctx: Ctx, sessionHash: string | undefined) {
+  if (!sessionHash) return;
+  await ctx.rt.store.transaction(async (tx) => {
+    await tx.sessions.delete(sessionHash);
+    if (ctx.user) await recordAudit(tx, actorOf(ctx), { action: "auth.logout", target: `user:${ctx.user.id}` });
+  });
+}
+
+/** Also the forced change of an initial password; ends every other session of the user. */
+export async function changePassword(ctx: Ctx, raw: unknown, currentSessionHash: string) {
+  if (!ctx.user) throw new GatehouseError("UNAUTHENTICATED", "Sign in to continue.");
+  const user = ctx.user;
+  const input = parseInput(ZChangePasswordInput, raw);
+  if (!(await verifyPassword(input.currentPassword, user.passwordHash))) {
+    throw new GatehouseError("BAD_PASSWORD", "The current password is not correct.", {
+      fieldErrors: { currentPassword: ["The current password is not correct."] },
+    });
+  }
+  const passwordHash = await hashPassword(input.newPassword);
+  await ctx.rt.store.transaction(async (tx) => {
+    await tx.users.update(user.id, user.version, { passwordHash, mustChangePassword: false });
+    await tx.sessions.deleteForUser(user.id, currentSessionHash);
+    await recordAudit(tx, actorOf(ctx), { action: "user.password_changed", target: `user:${user.id}` });
+  });
+}

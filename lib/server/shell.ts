@@ -1,0 +1,49 @@
+import "server-only";
+import { can } from "../authz";
+import type { AuthedCtx } from "./context";
+import { listMyOrgs } from "./orgs";
+import { listProjects } from "./projects";
+
+export type NavLinkDto = { href: string; label: string; exact?: boolean };
+export type NavSectionDto = { title?: string; links: NavLinkDto[] };
+
+/**
+ * What the console frame shows: the user's organizations, the current organization's projects
+ * (first page, for the switcher), and only the sections this user's role may open.
+ */
+export async function getShellData(ctx: AuthedCtx, scope: { orgId?: string; projectId?: string }) {
+  const orgs = await listMyOrgs(ctx);
+  const projects = scope.orgId ? await listProjects(ctx, scope.orgId) : null;
+  const nav: NavSectionDto[] = [];
+  const p = ctx.principal;
+  if (scope.orgId && scope.projectId) {
+    const s = { orgId: scope.orgId, projectId: scope.projectId };
+    const base = `/projects/${scope.projectId}`;
+    nav.push({ title: "Project", links: [{ href: base, label: "Overview", exact: true }] });
+    const access: NavLinkDto[] = [];
+    if (can(p, "project.members.read", s)) access.push({ href: `${base}/access`, label: "Project Access" });
+    if (access.length) nav.push({ title: "Access Manager", links: access });
+    const more: NavLinkDto[] = [];
+    if (can(p, "project.audit.read", s)) more.push({ href: `${base}/audit`, label: "Audit" });
+    if (can(p, "project.rename", s)) more.push({ href: `${base}/settings`, label: "Settings" });
+    if (more.length) nav.push({ links: more });
+  } else if (scope.orgId) {
+    const s = { orgId: scope.orgId };
+    const base = `/orgs/${scope.orgId}`;
+    nav.push({ title: "Organization", links: [{ href: base, label: "Projects", exact: true }] });
+    if (can(p, "org.members.read", s)) nav.push({ title: "Access Manager", links: [{ href: `${base}/access`, label: "Users" }] });
+    const more: NavLinkDto[] = [];
+    if (can(p, "org.audit.read", s)) more.push({ href: `${base}/audit`, label: "Audit" });
+    if (can(p, "org.rename", s)) more.push({ href: `${base}/settings`, label: "Settings" });
+    if (more.length) nav.push({ links: more });
+  } else {
+    nav.push({ links: [{ href: "/orgs", label: "Organizations", exact: true }] });
+  }
+  return {
+    user: { name: ctx.user.name, email: ctx.user.email },
+    orgs: orgs.map((o) => ({ id: o.id, name: o.name })),
+    projects: projects?.items.map((x) => ({ id: x.id, name: x.name })) ?? [],
+    moreProjects: (projects?.total ?? 0) > (projects?.items.length ?? 0),
+    nav,
+  };
+}

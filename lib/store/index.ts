@@ -1,0 +1,2 @@
+export type * from "./types";
+export { openSqliteStore, migrate } from "./sqlite";

@@ -1,0 +1,91 @@
+import Database from "better-sqlite3";
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from "node:fs";
+import { dirname } from "node:path";
+import type { Store, StoreReader, StoreWriter } from "../types";
+import { MIGRATIONS, type Migration } from "./migrations";
+import { makeRepos } from "./repos";
+
+function configure(db: Database.Database) {
+  db.pragma("journal_mode = WAL");
+  // FULL: a committed transaction survives power loss, not only a process crash.
+  db.pragma("synchronous = FULL");
+  db.pragma("foreign_keys = ON");
+  db.pragma("busy_timeout = 5000");
+}
+
+export function migrate(db: Database.Database, migrations: Migration[] = MIGRATIONS): number {
+  db.exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)");
+  const applied = new Set(db.prepare("SELECT version FROM schema_migrations").all().map((r) => (r as { version: number }).version));
+  for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
+    if (applied.has(m.version)) continue;
+    db.transaction(() => {
+      db.exec(m.sql);
+      db.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)").run(m.version, m.name, new Date().toISOString());
+    }).immediate();
+  }
+  return (db.prepare("SELECT max(version) AS v FROM schema_migrations").get() as { v: number | null }).v ?? 0;
+}
+
+/**
+ * SQLite store. Writes go through one connection, one transaction at a time (an async mutex:
+ * a transaction may await between statements, and nothing else may interleave on that
+ * connection). Reads outside a transaction use a second connection, which under WAL sees the
+ * last committed state and never a transaction in progress.
+ */
+export function openSqliteStore(file: string): Store {
+  const memory = file === ":memory:";
+  if (!memory) {
+    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+    // Password hashes and sealed secrets live here: owner-only, created so before SQLite opens it
+    // (SQLite gives the -wal and -shm files the database file's permissions).
+    if (!existsSync(file)) closeSync(openSync(file, "a", 0o600));
+    else chmodSync(file, 0o600);
+  }
+  const writer = new Database(file);
+  configure(writer);
+  const schemaVersion = migrate(writer);
+  const reader = memory ? writer : new Database(file, { readonly: true, fileMustExist: true });
+  if (!memory) {
+    reader.pragma("foreign_keys = ON");
+    reader.pragma("busy_timeout = 5000");
+  }
+
+  const writeRepos = makeRepos(writer);
+  const readRepos: StoreReader = makeRepos(reader);
+  let queue: Promise<unknown> = Promise.resolve();
+
+  async function transaction<T>(fn: (tx: StoreWriter) => Promise<T>): Promise<T> {
+    const run = async () => {
+      writer.exec("BEGIN IMMEDIATE");
+      try {
+        const result = await fn(writeRepos);
+        writer.exec("COMMIT");
+        return result;
+      } catch (err) {
+        if (writer.inTransaction) writer.exec("ROLLBACK");
+        throw err;
+      }
+    };
+    const p = queue.then(run, run);
+    queue = p.catch(() => undefined);
+    return p;
+  }
+
+  return {
+    kind: "sqlite",
+    ...readRepos,
+    transaction,
+    async health() {
+      try {
+        reader.prepare("SELECT 1").get();
+        return { ok: true, kind: "sqlite", schemaVersion };
+      } catch (err) {
+        return { ok: false, kind: "sqlite", schemaVersion, detail: (err as Error).message };
+      }
+    },
+    close() {
+      if (!memory) reader.close();
+      writer.close();
+    },
+  };
+}

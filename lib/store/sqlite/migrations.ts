@@ -1,0 +1,104 @@
+// Numbered migrations, applied in order at start inside one transaction each. Never edit a
+// migration that has shipped: add the next number.
+export type Migration = { version: number; name: string; sql: string };
+
+export const MIGRATIONS: Migration[] = [
+  {
+    version: 1,
+    name: "foundation",
+    sql: `
+      CREATE TABLE users (
+        id TEXT PRIMARY KEY,
+        email TEXT NOT NULL,
+        name TEXT NOT NULL,
+        password_hash TEXT NOT NULL,
+        must_change_password INTEGER NOT NULL DEFAULT 0,
+        version INTEGER NOT NULL DEFAULT 1,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+      CREATE UNIQUE INDEX users_email ON users (email COLLATE NOCASE);
+
+      CREATE TABLE orgs (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        version INTEGER NOT NULL DEFAULT 1,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+      CREATE UNIQUE INDEX orgs_name ON orgs (name COLLATE NOCASE);
+
+      CREATE TABLE projects (
+        id TEXT PRIMARY KEY,
+        org_id TEXT NOT NULL REFERENCES orgs (id) ON DELETE RESTRICT,
+        name TEXT NOT NULL,
+        version INTEGER NOT NULL DEFAULT 1,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+      CREATE UNIQUE INDEX projects_org_name ON projects (org_id, name COLLATE NOCASE);
+
+      CREATE TABLE org_members (
+        org_id TEXT NOT NULL REFERENCES orgs (id) ON DELETE CASCADE,
+        user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        roles TEXT NOT NULL,
+        version INTEGER NOT NULL DEFAULT 1,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (org_id, user_id)
+      );
+      CREATE INDEX org_members_user ON org_members (user_id);
+
+      CREATE TABLE project_members (
+        project_id TEXT NOT NULL REFERENCES projects (id) ON DELETE CASCADE,
+        user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        roles TEXT NOT NULL,
+        version INTEGER NOT NULL DEFAULT 1,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (project_id, user_id)
+      );
+      CREATE INDEX project_members_user ON project_members (user_id);
+
+      CREATE TABLE sessions (
+        id_hash TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        created_at TEXT NOT NULL,
+        last_seen_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL,
+        ip TEXT,
+        user_agent TEXT
+      );
+      CREATE INDEX sessions_user ON sessions (user_id);
+
+      -- No foreign keys: the trail outlives the organizations, projects and users it names.
+      CREATE TABLE audit_events (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        at TEXT NOT NULL,
+        actor_id TEXT,
+        actor_label TEXT NOT NULL,
+        org_id TEXT,
+        project_id TEXT,
+        action TEXT NOT NULL,
+        target TEXT NOT NULL,
+        outcome TEXT NOT NULL CHECK (outcome IN ('success', 'denied', 'failure')),
+        ip TEXT,
+        detail TEXT NOT NULL DEFAULT '{}'
+      );
+      CREATE INDEX audit_org_at ON audit_events (org_id, at);
+      CREATE INDEX audit_project_at ON audit_events (project_id, at);
+      -- Append-only, enforced by the database itself, not only by the absence of a button.
+      CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events
+        BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;
+      CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events
+        BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;
+
+      CREATE TABLE login_throttle (
+        key TEXT PRIMARY KEY,
+        failures INTEGER NOT NULL,
+        window_start TEXT NOT NULL,
+        locked_until TEXT
+      );
+    `,
+  },
+];
