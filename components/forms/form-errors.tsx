@@ -1,7 +1,6 @@
 "use client";
 
 import { createContext, useContext, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes } from "react";
-import { cn } from "../ui/cn";
 
 export type FieldErrorMap = Record<string, string[] | undefined>;
 export const FormErrorsContext = createContext<FieldErrorMap>({});

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
-import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, closeSync, existsSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { GatehouseError } from "../errors";
 import { log } from "../log";
@@ -45,11 +45,22 @@ export function loadMasterKey(dataDir: string, env: Record<string, string | unde
   const file = join(dataDir, KEY_FILE);
   if (!existsSync(file)) {
     const key = randomBytes(32);
-    // 'wx' fails if another process created the file between the check and the write.
+    // Written to a temp file, flushed, then hard-linked into place: a crash cannot leave an empty
+    // key file, and link() fails if another process created the file between check and write.
+    const tmp = `${file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
+    const fd = openSync(tmp, "wx", 0o600);
     try {
-      writeFileSync(file, key.toString("base64") + "\n", { mode: 0o600, flag: "wx" });
+      writeSync(fd, key.toString("base64") + "\n");
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    try {
+      linkSync(tmp, file);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+    } finally {
+      rmSync(tmp, { force: true });
     }
   }
   const mode = statSync(file).mode & 0o777;

@@ -1,7 +1,7 @@
 import "server-only";
 import { recordAudit } from "../audit";
 import { dummyHash, hashPassword, verifyPassword } from "../auth/passwords";
-import { nowIso } from "../clock";
+import { now, nowIso } from "../clock";
 import { GatehouseError } from "../errors";
 import { newId } from "../ids";
 import { ZChangePasswordInput, ZLoginInput, ZSetupInput, parseInput } from "../schemas";
@@ -19,7 +19,7 @@ export async function isSetupOpen(ctx: Pick<Ctx, "rt">): Promise<boolean> {
 /** Creates the first Organization Owner, organization and project; refused once any user exists. */
 export async function completeSetup(ctx: Ctx, raw: unknown) {
   if (!(await isSetupOpen(ctx))) throw new GatehouseError("NOT_FOUND", "This page does not exist.");
-  const throttleKeys = { account: "setup", ip: ctx.ip };
+  const throttleKeys = { scope: "setup" as const, account: "instance", ip: ctx.ip };
   await assertNotThrottled(ctx.rt, throttleKeys);
   const input = parseInput(ZSetupInput, raw);
   if (!setupCodeMatches(ctx.rt.config.dataDir, input.setupCode)) {
@@ -78,6 +78,9 @@ export async function login(ctx: Ctx, raw: unknown, previousSessionHash?: string
   return ctx.rt.store.transaction(async (tx) => {
     // Rotation: whatever session the browser had before is dropped; sign-in always mints a new id.
     if (previousSessionHash) await tx.sessions.delete(previousSessionHash);
+    // Housekeeping rides on sign-in: sessions past either limit are dead weight in the table.
+    const t = now().getTime();
+    await tx.sessions.deleteExpired(new Date(t).toISOString(), new Date(t - ctx.rt.config.sessionIdleMinutes * 60_000).toISOString());
     await clearFailures(tx, keys);
     await recordAudit(tx, { id: user.id, label: user.email, ip: ctx.ip }, { action: "auth.login", target: `user:${user.id}` });
     const session = await createSession(tx, ctx.rt, user.id, ctx);

@@ -7,11 +7,12 @@ import type { Runtime } from "./runtime";
 // Failed sign-ins are counted per account (by the e-mail typed, whether or not it exists, so a
 // lockout does not reveal which accounts exist) and per client IP. Past the limit within the
 // window, further attempts are refused until the lock expires, without checking the password.
-export type ThrottleKeys = { account: string; ip: string | null };
+// `scope` keeps counters of different doors apart (sign-in vs. the setup code).
+export type ThrottleKeys = { scope?: "login" | "setup"; account: string; ip: string | null };
 
 const keysOf = (k: ThrottleKeys) => [
-  { key: `login:acct:${k.account.toLowerCase()}`, kind: "account" as const },
-  ...(k.ip ? [{ key: `login:ip:${k.ip}`, kind: "ip" as const }] : []),
+  { key: `${k.scope ?? "login"}:acct:${k.account.toLowerCase()}`, kind: "account" as const },
+  ...(k.ip ? [{ key: `${k.scope ?? "login"}:ip:${k.ip}`, kind: "ip" as const }] : []),
 ];
 
 export async function assertNotThrottled(rt: Runtime, k: ThrottleKeys): Promise<void> {

@@ -19,6 +19,9 @@ export function migrate(db: Database.Database, migrations: Migration[] = MIGRATI
   for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
     if (applied.has(m.version)) continue;
     db.transaction(() => {
+      // Re-checked under the write lock: two processes starting on a fresh data dir must not
+      // both apply the same migration.
+      if (db.prepare("SELECT 1 FROM schema_migrations WHERE version = ?").get(m.version)) return;
       db.exec(m.sql);
       db.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)").run(m.version, m.name, new Date().toISOString());
     }).immediate();

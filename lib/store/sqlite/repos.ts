@@ -4,6 +4,7 @@ import type { AuditFilter, StoreWriter } from "../types";
 import { toAudit, toOrg, toOrgMembership, toProject, toProjectMembership, toSession, toThrottle, toUser } from "./rows";
 import { nowIso } from "../../clock";
 
+/* eslint-disable @typescript-eslint/no-explicit-any -- rows come untyped from better-sqlite3; rows.ts types them */
 type Stmt = Database.Statement;
 
 /** Prepared statements cached per connection. */
@@ -35,12 +36,30 @@ function uniqueGuard<T>(fn: () => T, field: string, message: string): T {
 function auditWhere(f: AuditFilter): { sql: string; params: unknown[] } {
   const clauses: string[] = [];
   const params: unknown[] = [];
-  if (f.orgId) (clauses.push("org_id = ?"), params.push(f.orgId));
-  if (f.projectId) (clauses.push("project_id = ?"), params.push(f.projectId));
-  if (f.action) (clauses.push("action = ?"), params.push(f.action));
-  if (f.actor) (clauses.push("actor_label LIKE ? ESCAPE '\\'"), params.push(`%${f.actor.replace(/[\\%_]/g, (c) => "\\" + c)}%`));
-  if (f.from) (clauses.push("at >= ?"), params.push(f.from));
-  if (f.to) (clauses.push("at < ?"), params.push(f.to));
+  if (f.orgId) {
+    clauses.push("org_id = ?");
+    params.push(f.orgId);
+  }
+  if (f.projectId) {
+    clauses.push("project_id = ?");
+    params.push(f.projectId);
+  }
+  if (f.action) {
+    clauses.push("action = ?");
+    params.push(f.action);
+  }
+  if (f.actor) {
+    clauses.push("actor_label LIKE ? ESCAPE '\\'");
+    params.push(`%${f.actor.replace(/[\\%_]/g, (c) => "\\" + c)}%`);
+  }
+  if (f.from) {
+    clauses.push("at >= ?");
+    params.push(f.from);
+  }
+  if (f.to) {
+    clauses.push("at < ?");
+    params.push(f.to);
+  }
   return { sql: clauses.length ? "WHERE " + clauses.join(" AND ") : "", params };
 }
 
@@ -107,10 +126,22 @@ export function makeRepos(db: Database.Database): StoreWriter {
       async update(id, expectedVersion, patch) {
         const cols: string[] = [];
         const vals: unknown[] = [];
-        if (patch.name !== undefined) (cols.push("name = ?"), vals.push(patch.name));
-        if (patch.email !== undefined) (cols.push("email = ?"), vals.push(patch.email));
-        if (patch.passwordHash !== undefined) (cols.push("password_hash = ?"), vals.push(patch.passwordHash));
-        if (patch.mustChangePassword !== undefined) (cols.push("must_change_password = ?"), vals.push(patch.mustChangePassword ? 1 : 0));
+        if (patch.name !== undefined) {
+          cols.push("name = ?");
+          vals.push(patch.name);
+        }
+        if (patch.email !== undefined) {
+          cols.push("email = ?");
+          vals.push(patch.email);
+        }
+        if (patch.passwordHash !== undefined) {
+          cols.push("password_hash = ?");
+          vals.push(patch.passwordHash);
+        }
+        if (patch.mustChangePassword !== undefined) {
+          cols.push("must_change_password = ?");
+          vals.push(patch.mustChangePassword ? 1 : 0);
+        }
         if (cols.length === 0) throw new TypeError("users.update called with an empty patch");
         uniqueGuard(() => versionedUpdate("users", "This user", "id = ?", [id], cols.join(", "), vals, expectedVersion), "email", "A user with this email address already exists.");
         return toUser(q("SELECT * FROM users WHERE id = ?").get(id) as any);
@@ -158,8 +189,14 @@ export function makeRepos(db: Database.Database): StoreWriter {
       async listByOrg(orgId, { limit, offset, search, ids }) {
         const where = ["org_id = ?"];
         const params: unknown[] = [orgId];
-        if (search) (where.push("name LIKE ? ESCAPE '\\'"), params.push(`%${search.replace(/[\\%_]/g, (c) => "\\" + c)}%`));
-        if (ids) (where.push("id IN (SELECT value FROM json_each(?))"), params.push(JSON.stringify(ids)));
+        if (search) {
+          where.push("name LIKE ? ESCAPE '\\'");
+          params.push(`%${search.replace(/[\\%_]/g, (c) => "\\" + c)}%`);
+        }
+        if (ids) {
+          where.push("id IN (SELECT value FROM json_each(?))");
+          params.push(JSON.stringify(ids));
+        }
         const w = where.join(" AND ");
         const total = (q(`SELECT count(*) AS n FROM projects WHERE ${w}`).get(...params) as { n: number }).n;
         const items = q(`SELECT * FROM projects WHERE ${w} ORDER BY name COLLATE NOCASE, id LIMIT ? OFFSET ?`)

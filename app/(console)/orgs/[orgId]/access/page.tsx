@@ -27,7 +27,7 @@ export default async function OrgAccessPage({ params }: { params: Promise<{ orgI
         actions={can.manageMembers ? <AddOrgUserDialog action={addOrgUserAction} orgId={orgId} roles={roleOptions} /> : null}
       />
       {members.length === 0 ? (
-        <EmptyState title="No users">Add the people who manage this organization's deployments.</EmptyState>
+        <EmptyState title="No users">Add the people who manage this organization&apos;s deployments.</EmptyState>
       ) : (
         <Table caption="Organization users" head={<tr><th className={th}>Name</th><th className={th}>Email</th><th className={th}>Organization roles</th>{can.manageMembers ? <th className={th}><span className="sr-only">Actions</span></th> : null}</tr>}>
           {members.map((m) => (

@@ -1,0 +1,200 @@
+import Database from "better-sqlite3";
+import { rmSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { GatehouseError } from "@/lib/errors";
+import { newId } from "@/lib/ids";
+import { tempDir } from "@/test/support/runtime";
+import type { OrgRecord, Store } from "../types";
+import { migrate, openSqliteStore } from "./index";
+import { MIGRATIONS } from "./migrations";
+
+let dir: string;
+let file: string;
+let store: Store;
+const raw: Database.Database[] = [];
+
+const openRaw = () => {
+  const db = new Database(file);
+  raw.push(db);
+  return db;
+};
+const org = (name: string): OrgRecord => ({ id: newId(), name, version: 1, createdAt: "2026-01-01T00:00:00.000Z", updatedAt: "2026-01-01T00:00:00.000Z" });
+const tick = () => new Promise((r) => setTimeout(r, 5));
+
+beforeEach(() => {
+  dir = tempDir();
+  file = join(dir, "gatehouse.db");
+  store = openSqliteStore(file);
+});
+afterEach(() => {
+  for (const db of raw.splice(0)) db.close();
+  store.close();
+  rmSync(dir, { recursive: true, force: true });
+  vi.restoreAllMocks();
+});
+
+describe("migrations", () => {
+  it("are applied once: reopening is idempotent and records version 1 a single time", async () => {
+    expect(await store.health()).toEqual({ ok: true, kind: "sqlite", schemaVersion: 1 });
+    await store.transaction((tx) => tx.orgs.insert(org("Survives reopen")));
+    store.close();
+    store = openSqliteStore(file);
+    store.close();
+    store = openSqliteStore(file);
+    const rows = openRaw().prepare("SELECT version, name FROM schema_migrations").all();
+    expect(rows).toEqual([{ version: 1, name: "foundation" }]);
+    expect(await store.orgs.getByName("Survives reopen")).not.toBeNull();
+    expect((await store.health()).schemaVersion).toBe(1);
+  });
+
+  it("apply a new numbered migration exactly once, and roll back a failing one completely", () => {
+    const db = openRaw();
+    const next = [...MIGRATIONS, { version: 2, name: "add-notes", sql: "CREATE TABLE notes (id INTEGER PRIMARY KEY)" }];
+    expect(migrate(db, next)).toBe(2);
+    expect(migrate(db, next)).toBe(2);
+    const broken = [...next, { version: 3, name: "broken", sql: "CREATE TABLE half (id INTEGER); THIS IS NOT SQL" }];
+    expect(() => migrate(db, broken)).toThrow();
+    expect(db.prepare("SELECT version FROM schema_migrations ORDER BY version").all()).toEqual([{ version: 1 }, { version: 2 }]);
+    expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'half'").get()).toBeUndefined();
+  });
+});
+
+describe("connection settings", () => {
+  it("keeps the database and its WAL owner-only (0600)", async () => {
+    await store.transaction((tx) => tx.orgs.insert(org("Written")));
+    for (const f of [file, `${file}-wal`]) expect(statSync(f).mode & 0o777, f).toBe(0o600);
+  });
+
+  it("puts the database in WAL mode (persistent, visible to any connection)", () => {
+    expect(openRaw().pragma("journal_mode", { simple: true })).toBe("wal");
+  });
+
+  it("runs the writer with synchronous=FULL, foreign keys on and a busy timeout", () => {
+    store.close();
+    const pragma = vi.spyOn(Database.prototype, "pragma");
+    store = openSqliteStore(file);
+    const connections = new Set(pragma.mock.contexts as Database.Database[]);
+    const writer = [...connections].find((db) => !db.readonly)!;
+    expect(writer).toBeDefined();
+    expect(writer.pragma("synchronous", { simple: true })).toBe(2); // FULL
+    expect(writer.pragma("foreign_keys", { simple: true })).toBe(1);
+    expect(writer.pragma("busy_timeout", { simple: true })).toBe(5000);
+  });
+
+  it("enforces foreign keys on writes", async () => {
+    const orphan = { id: newId(), orgId: newId(), name: "Orphan", version: 1, createdAt: "x", updatedAt: "x" };
+    await expect(store.transaction((tx) => tx.projects.insert(orphan))).rejects.toMatchObject({ code: "SQLITE_CONSTRAINT_FOREIGNKEY" });
+    expect(await store.projects.get(orphan.id)).toBeNull();
+  });
+});
+
+describe("transactions", () => {
+  it("are atomic: a throw midway leaves nothing written, and the original error surfaces", async () => {
+    const o = org("Half");
+    const boom = new GatehouseError("CONFLICT", "stop");
+    await expect(
+      store.transaction(async (tx) => {
+        await tx.orgs.insert(o);
+        await tx.projects.insert({ id: newId(), orgId: o.id, name: "P", version: 1, createdAt: "x", updatedAt: "x" });
+        await tx.audit.append({ at: "2026-01-01T00:00:00.000Z", actorId: null, actorLabel: "t", orgId: o.id, projectId: null, action: "org.created", target: "t", outcome: "success", ip: null });
+        await tick();
+        throw boom;
+      }),
+    ).rejects.toBe(boom);
+    expect(await store.orgs.get(o.id)).toBeNull();
+    expect(await store.projects.countByOrg(o.id)).toBe(0);
+    expect((await store.audit.list({}, { limit: 10, offset: 0 })).total).toBe(0);
+    // The store stays usable after a rollback.
+    await store.transaction((tx) => tx.orgs.insert(org("After")));
+    expect(await store.orgs.getByName("After")).not.toBeNull();
+  });
+
+  it("return the callback's result once committed", async () => {
+    const o = org("Result");
+    expect(await store.transaction(async (tx) => (await tx.orgs.insert(o), "done"))).toBe("done");
+    expect(openRaw().prepare("SELECT name FROM orgs WHERE id = ?").get(o.id)).toEqual({ name: "Result" });
+  });
+
+  it("are invisible to reads outside the transaction until they commit", async () => {
+    const o = org("In flight");
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let inserted!: () => void;
+    const didInsert = new Promise<void>((r) => (inserted = r));
+    const tx = store.transaction(async (w) => {
+      await w.orgs.insert(o);
+      expect(await w.orgs.get(o.id)).not.toBeNull(); // the transaction sees its own write
+      inserted();
+      await gate;
+    });
+    await didInsert;
+    expect(await store.orgs.get(o.id)).toBeNull();
+    expect(await store.orgs.getByName("In flight")).toBeNull();
+    expect(openRaw().prepare("SELECT count(*) AS n FROM orgs").get()).toEqual({ n: 0 });
+    release();
+    await tx;
+    expect(await store.orgs.get(o.id)).not.toBeNull();
+  });
+
+  it("are serialized: overlapping transactions run one after the other and both commit", async () => {
+    const log: string[] = [];
+    const body = (name: string) => async (tx: Parameters<Parameters<Store["transaction"]>[0]>[0]) => {
+      log.push(`${name}:begin`);
+      await tx.orgs.insert(org(name));
+      await tick();
+      await tx.orgs.insert(org(`${name} 2`));
+      await tick();
+      log.push(`${name}:end`);
+    };
+    await Promise.all([store.transaction(body("A")), store.transaction(body("B")), store.transaction(body("C"))]);
+    expect(log).toEqual(["A:begin", "A:end", "B:begin", "B:end", "C:begin", "C:end"]);
+    expect(openRaw().prepare("SELECT count(*) AS n FROM orgs").get()).toEqual({ n: 6 });
+  });
+
+  it("keep going after one in the queue fails", async () => {
+    const results = await Promise.allSettled([
+      store.transaction(async (tx) => (await tx.orgs.insert(org("First")), await tick(), Promise.reject(new Error("no")))),
+      store.transaction((tx) => tx.orgs.insert(org("Second"))),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(["rejected", "fulfilled"]);
+    expect(await store.orgs.getByName("First")).toBeNull();
+    expect(await store.orgs.getByName("Second")).not.toBeNull();
+  });
+
+  it("make read-modify-write safe: concurrent version-checked updates never see each other's stale state", async () => {
+    const o = org("Counter 0");
+    await store.transaction((tx) => tx.orgs.insert(o));
+    await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        store.transaction(async (tx) => {
+          const cur = (await tx.orgs.get(o.id))!;
+          await tick();
+          await tx.orgs.rename(o.id, cur.version, `Counter ${i + 1}`);
+        }),
+      ),
+    );
+    expect(await store.orgs.get(o.id)).toMatchObject({ version: 11, name: "Counter 10" });
+  });
+});
+
+describe("audit trail", () => {
+  it("cannot be updated or deleted, even through a raw connection", async () => {
+    const id = await store.transaction((tx) =>
+      tx.audit.append({ at: "2026-01-01T00:00:00.000Z", actorId: null, actorLabel: "ada", orgId: null, projectId: null, action: "org.created", target: "org:1", outcome: "success", ip: null }),
+    );
+    const db = openRaw();
+    expect(() => db.prepare("UPDATE audit_events SET outcome = 'denied' WHERE id = ?").run(id)).toThrow(/append-only/);
+    expect(() => db.prepare("DELETE FROM audit_events WHERE id = ?").run(id)).toThrow(/append-only/);
+    expect(() => db.exec("DELETE FROM audit_events")).toThrow(/append-only/);
+    expect(db.prepare("SELECT outcome, actor_label FROM audit_events").all()).toEqual([{ outcome: "success", actor_label: "ada" }]);
+  });
+
+  it("refuses an outcome outside success/denied/failure", async () => {
+    await expect(
+      store.transaction((tx) =>
+        tx.audit.append({ at: "x", actorId: null, actorLabel: "a", orgId: null, projectId: null, action: "a", target: "t", outcome: "maybe" as never, ip: null }),
+      ),
+    ).rejects.toMatchObject({ code: "SQLITE_CONSTRAINT_CHECK" });
+  });
+});

@@ -1,0 +1,47 @@
+#!/usr/bin/env node
+// The production server: Next.js's request handler behind a small Node HTTP server, so that
+// Gatehouse — not the client — decides what the client address is.
+//
+// Why: Next fills X-Forwarded-For from the socket only when the request has none, so a client
+// talking to the port directly could claim any address and dodge the per-IP sign-in throttle or
+// forge the IP in the audit trail. Unless GATEHOUSE_TRUST_PROXY is set (a reverse proxy in front
+// appends the real address), client-sent forwarding headers are dropped here.
+import { createServer } from "node:http";
+import next from "next";
+
+const port = Number(process.env.PORT || 3000);
+const hostname = process.env.HOSTNAME || "0.0.0.0";
+const trustProxy = /^(1|true|yes)$/i.test(process.env.GATEHOUSE_TRUST_PROXY ?? "");
+// Requests announcing a body larger than this are refused before any application code runs.
+const maxBody = Number(process.env.GATEHOUSE_MAX_BODY_BYTES || 2 * 1024 * 1024);
+const FORWARDING = ["x-forwarded-for", "x-forwarded-proto", "x-forwarded-host", "x-forwarded-port", "x-real-ip", "forwarded"];
+
+process.env.NEXT_TELEMETRY_DISABLED = "1";
+const app = next({ dev: false, dir: process.cwd(), hostname: hostname === "0.0.0.0" ? "localhost" : hostname, port });
+const handle = app.getRequestHandler();
+await app.prepare();
+
+const server = createServer((req, res) => {
+  if (!trustProxy) for (const h of FORWARDING) delete req.headers[h];
+  const len = Number(req.headers["content-length"] ?? 0);
+  if (len > maxBody) {
+    res.writeHead(413, { "content-type": "application/json", connection: "close" });
+    res.end(JSON.stringify({ detail: `The request body is larger than ${maxBody} bytes.`, error: 413, errorCode: "PAYLOAD_TOO_LARGE", parameters: [], reason: "Payload Too Large" }));
+    req.destroy();
+    return;
+  }
+  handle(req, res).catch((err) => {
+    console.error(JSON.stringify({ time: new Date().toISOString(), level: "error", msg: "request handler failed", error: String(err?.message ?? err) }));
+    if (!res.headersSent) res.writeHead(500);
+    res.end();
+  });
+});
+server.listen(port, hostname, () => {
+  console.log(JSON.stringify({ time: new Date().toISOString(), level: "info", msg: `Gatehouse listening on http://${hostname === "0.0.0.0" ? "localhost" : hostname}:${port}`, trustProxy }));
+});
+for (const sig of ["SIGINT", "SIGTERM"]) {
+  process.on(sig, () => {
+    server.close(() => process.exit(0));
+    setTimeout(() => process.exit(0), 5000).unref();
+  });
+}
