@@ -8,7 +8,7 @@ import { ZChangePasswordInput, ZLoginInput, ZSetupInput, parseInput } from "../s
 import { actorOf, type Ctx } from "./context";
 import { consumeSetupCode, setupCodeMatches } from "./setup-code";
 import { createSession } from "./sessions";
-import { assertNotThrottled, clearFailures, recordFailure } from "./throttle";
+import { reserveAttempt, settleSuccess } from "./throttle";
 
 const INVALID_LOGIN = "The email address or password is not correct.";
 
@@ -20,11 +20,10 @@ export async function isSetupOpen(ctx: Pick<Ctx, "rt">): Promise<boolean> {
 export async function completeSetup(ctx: Ctx, raw: unknown) {
   if (!(await isSetupOpen(ctx))) throw new GatehouseError("NOT_FOUND", "This page does not exist.");
   const throttleKeys = { scope: "setup" as const, account: "instance", ip: ctx.ip };
-  await assertNotThrottled(ctx.rt, throttleKeys);
   const input = parseInput(ZSetupInput, raw);
+  await reserveAttempt(ctx.rt, throttleKeys);
   if (!setupCodeMatches(ctx.rt.config.dataDir, input.setupCode)) {
     await ctx.rt.store.transaction(async (tx) => {
-      await recordFailure(tx, ctx.rt, throttleKeys);
       await recordAudit(tx, actorOf(ctx), { action: "setup.failed", target: "instance", outcome: "failure", detail: { reason: "bad setup code" } });
     });
     throw new GatehouseError("VALIDATION", "The setup code is not correct.", {
@@ -49,7 +48,7 @@ export async function completeSetup(ctx: Ctx, raw: unknown) {
     await recordAudit(tx, actor, { action: "setup.completed", target: `user:${user.id}`, orgId: org.id });
     await recordAudit(tx, actor, { action: "org.created", target: `org:${org.id}`, orgId: org.id, detail: { name: org.name } });
     await recordAudit(tx, actor, { action: "project.created", target: `project:${project.id}`, orgId: org.id, projectId: project.id, detail: { name: project.name } });
-    await clearFailures(tx, throttleKeys);
+    await settleSuccess(tx, ctx.rt, throttleKeys);
     const session = await createSession(tx, ctx.rt, user.id, ctx);
     return { userId: user.id, orgId: org.id, projectId: project.id, session };
   });
@@ -61,12 +60,11 @@ export async function completeSetup(ctx: Ctx, raw: unknown) {
 export async function login(ctx: Ctx, raw: unknown, previousSessionHash?: string) {
   const input = parseInput(ZLoginInput, raw);
   const keys = { account: input.email, ip: ctx.ip };
-  await assertNotThrottled(ctx.rt, keys);
+  await reserveAttempt(ctx.rt, keys);
   const user = await ctx.rt.store.users.getByEmail(input.email);
   const ok = await verifyPassword(input.password, user?.passwordHash ?? (await dummyHash()));
   if (!user || !ok) {
     await ctx.rt.store.transaction(async (tx) => {
-      await recordFailure(tx, ctx.rt, keys);
       await recordAudit(tx, { id: user?.id ?? null, label: input.email.slice(0, 254), ip: ctx.ip }, {
         action: "auth.login",
         target: user ? `user:${user.id}` : "user:unknown",
@@ -81,7 +79,7 @@ export async function login(ctx: Ctx, raw: unknown, previousSessionHash?: string
     // Housekeeping rides on sign-in: sessions past either limit are dead weight in the table.
     const t = now().getTime();
     await tx.sessions.deleteExpired(new Date(t).toISOString(), new Date(t - ctx.rt.config.sessionIdleMinutes * 60_000).toISOString());
-    await clearFailures(tx, keys);
+    await settleSuccess(tx, ctx.rt, keys);
     await recordAudit(tx, { id: user.id, label: user.email, ip: ctx.ip }, { action: "auth.login", target: `user:${user.id}` });
     const session = await createSession(tx, ctx.rt, user.id, ctx);
     return { session, mustChangePassword: user.mustChangePassword };

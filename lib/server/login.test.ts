@@ -50,6 +50,16 @@ describe("login", () => {
     ]);
   });
 
+  it("does not let parallel guesses past the limit while the password hash runs", async () => {
+    await seedUser(rt, { email: "ada@example.com" });
+    const results = await Promise.allSettled(Array.from({ length: 10 }, () => attempt("ada@example.com", "wrong password")));
+    const codes = results.map((r) => (r.status === "rejected" ? (r.reason as GatehouseError).code : "OK"));
+    // Limit 3: three guesses reach the password check, the other seven are refused unchecked.
+    expect(codes.filter((c) => c === "UNAUTHENTICATED")).toHaveLength(3);
+    expect(codes.filter((c) => c === "RATE_LIMITED")).toHaveLength(7);
+    expect((await auditTrail(rt)).filter((e) => e.action === "auth.login")).toHaveLength(3);
+  });
+
   it("locks an account after GATEHOUSE_LOGIN_MAX_FAILURES failures, even against the right password, until the lock expires", async () => {
     await seedUser(rt, { email: "ada@example.com" });
     for (let i = 0; i < 3; i++) expect(await failure(attempt("ada@example.com", "wrong password"))).toMatchObject({ code: "UNAUTHENTICATED" });

@@ -15,36 +15,47 @@ const keysOf = (k: ThrottleKeys) => [
   ...(k.ip ? [{ key: `${k.scope ?? "login"}:ip:${k.ip}`, kind: "ip" as const }] : []),
 ];
 
-export async function assertNotThrottled(rt: Runtime, k: ThrottleKeys): Promise<void> {
-  const t = now();
-  for (const { key } of keysOf(k)) {
-    const rec = await rt.store.throttle.get(key);
-    if (rec?.lockedUntil && new Date(rec.lockedUntil) > t) {
-      const seconds = Math.ceil((new Date(rec.lockedUntil).getTime() - t.getTime()) / 1000);
-      throw new GatehouseError(
-        "RATE_LIMITED",
-        `Too many failed sign-in attempts. Try again in ${Math.ceil(seconds / 60)} minute${seconds > 60 ? "s" : ""}.`,
-        { retryAfterSeconds: seconds },
-      );
+function lockError(lockedUntil: string, t: Date): GatehouseError {
+  const seconds = Math.ceil((new Date(lockedUntil).getTime() - t.getTime()) / 1000);
+  return new GatehouseError(
+    "RATE_LIMITED",
+    `Too many failed sign-in attempts. Try again in ${Math.ceil(seconds / 60)} minute${seconds > 60 ? "s" : ""}.`,
+    { retryAfterSeconds: seconds },
+  );
+}
+
+/**
+ * Counts an attempt before the password is checked, in one transaction with the lock check, so
+ * parallel guesses cannot slip past the limit while the slow password hash runs. A success
+ * gives the attempt back (settleSuccess); a failure leaves it counted.
+ */
+export async function reserveAttempt(rt: Runtime, k: ThrottleKeys): Promise<void> {
+  await rt.store.transaction(async (tx) => {
+    const t = now();
+    const windowMs = rt.config.loginLockMinutes * 60_000;
+    const keys = keysOf(k);
+    const recs = await Promise.all(keys.map(({ key }) => tx.throttle.get(key)));
+    for (const rec of recs) if (rec?.lockedUntil && new Date(rec.lockedUntil) > t) throw lockError(rec.lockedUntil, t);
+    for (const [i, { key, kind }] of keys.entries()) {
+      const rec = recs[i];
+      const limit = kind === "account" ? rt.config.loginMaxFailures : rt.config.loginIpMaxFailures;
+      const fresh = !rec || t.getTime() - new Date(rec.windowStart).getTime() > windowMs;
+      const failures = fresh ? 1 : rec.failures + 1;
+      const windowStart = fresh ? t.toISOString() : rec.windowStart;
+      const lockedUntil = failures >= limit ? new Date(t.getTime() + windowMs).toISOString() : null;
+      await tx.throttle.put({ key, failures, windowStart, lockedUntil });
     }
-  }
+  });
 }
 
-export async function recordFailure(tx: StoreWriter, rt: Runtime, k: ThrottleKeys): Promise<void> {
-  const t = now();
-  const windowMs = rt.config.loginLockMinutes * 60_000;
-  for (const { key, kind } of keysOf(k)) {
-    const limit = kind === "account" ? rt.config.loginMaxFailures : rt.config.loginIpMaxFailures;
-    const rec = await tx.throttle.get(key);
-    const fresh = !rec || t.getTime() - new Date(rec.windowStart).getTime() > windowMs;
-    const failures = fresh ? 1 : rec.failures + 1;
-    const windowStart = fresh ? t.toISOString() : rec.windowStart;
-    const lockedUntil = failures >= limit ? new Date(t.getTime() + windowMs).toISOString() : null;
-    await tx.throttle.put({ key, failures, windowStart, lockedUntil });
-  }
-}
-
-export async function clearFailures(tx: StoreWriter, k: ThrottleKeys): Promise<void> {
-  // Success clears the account counter only: one good password must not reset an attacking IP.
-  await tx.throttle.clear(keysOf(k)[0]!.key);
+/** After a success: the account starts over; the IP gets back only the attempt just reserved. */
+export async function settleSuccess(tx: StoreWriter, rt: Runtime, k: ThrottleKeys): Promise<void> {
+  const [account, ip] = keysOf(k);
+  await tx.throttle.clear(account!.key);
+  if (!ip) return;
+  const rec = await tx.throttle.get(ip.key);
+  if (!rec) return;
+  const failures = Math.max(0, rec.failures - 1);
+  const lockedUntil = failures >= rt.config.loginIpMaxFailures ? rec.lockedUntil : null;
+  await tx.throttle.put({ ...rec, failures, lockedUntil });
 }
