@@ -10,7 +10,9 @@ import { createServer } from "node:http";
 import next from "next";
 
 const port = Number(process.env.PORT || 3000);
-const hostname = process.env.HOSTNAME || "0.0.0.0";
+// Containers set HOSTNAME to the machine's name; only an address or "localhost" is a bind address.
+const rawHost = process.env.HOSTNAME || "";
+const hostname = /^(localhost|[0-9.]+|[0-9a-fA-F:]+)$/.test(rawHost) ? rawHost : "0.0.0.0";
 const trustProxy = /^(1|true|yes)$/i.test(process.env.GATEHOUSE_TRUST_PROXY ?? "");
 // Requests announcing a body larger than this are refused before any application code runs.
 const maxBody = Number(process.env.GATEHOUSE_MAX_BODY_BYTES || 2 * 1024 * 1024);
@@ -35,6 +37,10 @@ const server = createServer((req, res) => {
     if (!res.headersSent) res.writeHead(500);
     res.end();
   });
+});
+server.on("error", (err) => {
+  console.error(JSON.stringify({ time: new Date().toISOString(), level: "error", msg: `Gatehouse cannot listen on ${hostname}:${port}: ${err.message}` }));
+  process.exit(1);
 });
 server.listen(port, hostname, () => {
   console.log(JSON.stringify({ time: new Date().toISOString(), level: "info", msg: `Gatehouse listening on http://${hostname === "0.0.0.0" ? "localhost" : hostname}:${port}`, trustProxy }));

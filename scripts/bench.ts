@@ -1,0 +1,185 @@
+// `npm run bench`: the Foundation issue's performance targets, measured on the production build.
+//   - With 1,000 projects and 10,000 audit events in the store, the project list and the audit
+//     pages render server-side with p50 < 300 ms.
+//   - `npm start` on a built app answers its first request in < 3 s.
+// Seeds a temp data dir through lib/store (never ./data), serves the build against it on a spare
+// port, prints a table and writes bench-results/latest.json. Exits 1 when a target is missed.
+//
+// Options: --requests=30 --projects=1000 --events=10000 --startup-runs=3 --keep (keep the data dir)
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, tmpdir, totalmem } from "node:os";
+import { join } from "node:path";
+import { ROOT, ensureBuild } from "./build-state.mjs";
+import { seed } from "./bench-seed";
+import { percentile, startServer, type StartKind } from "./bench-server";
+
+// lib/server/* starts with `import "server-only"`, which throws unless the react-server export
+// condition is active (then it resolves to an empty module, as inside Next). Run ourselves again
+// with that condition, so the bench mints sessions with the real createSession.
+if (!process.execArgv.join(" ").includes("react-server")) {
+  const r = spawnSync(process.execPath, [...process.execArgv, "--conditions=react-server", ...process.argv.slice(1)], { stdio: "inherit" });
+  process.exit(r.status ?? 1);
+}
+
+const arg = (name: string, dflt: number) => {
+  const a = process.argv.find((x) => x.startsWith(`--${name}=`));
+  const n = a ? Number(a.slice(name.length + 3)) : dflt;
+  if (!Number.isInteger(n) || n < 1) throw new TypeError(`--${name} must be a positive whole number`);
+  return n;
+};
+const REQUESTS = arg("requests", 30);
+const PROJECTS = arg("projects", 1000);
+const EVENTS = arg("events", 10_000);
+const STARTUP_RUNS = arg("startup-runs", 3);
+const WARMUP = 3;
+const PAGE_TARGET_MS = 300;
+const START_TARGET_MS = 3000;
+const say = (m: string) => console.log(`bench: ${m}`);
+const ms = (n: number) => (Number.isFinite(n) ? `${Math.round(n)} ms` : "—");
+
+type PageResult = { name: string; path: string; n: number; p50: number; p95: number; min: number; max: number; mean: number; bytes: number; pass: boolean; error?: string };
+type StartResult = { kind: string; firstResponseMs: number[]; healthyMs: number[]; median: number; max: number; pass: boolean; error?: string };
+
+async function measurePage(base: string, cookie: string, name: string, path: string, expect: string): Promise<PageResult> {
+  const times: number[] = [];
+  let bytes = 0;
+  try {
+    for (let i = 0; i < WARMUP + REQUESTS; i++) {
+      const t0 = performance.now();
+      const res = await fetch(base + path, { headers: { cookie }, redirect: "manual" });
+      const body = await res.arrayBuffer();
+      const t = performance.now() - t0;
+      if (res.status !== 200) {
+        const where = res.headers.get("location");
+        throw new Error(`HTTP ${res.status}${where ? ` → ${where}` : ""}`);
+      }
+      bytes = body.byteLength;
+      // A fast page that shows an empty state or an error measures nothing: check it shows the data.
+      if (i === 0 && !Buffer.from(body).toString("utf8").includes(expect)) throw new Error(`the page does not show "${expect}"`);
+      if (i >= WARMUP) times.push(t);
+    }
+  } catch (err) {
+    return { name, path, n: times.length, p50: NaN, p95: NaN, min: NaN, max: NaN, mean: NaN, bytes, pass: false, error: (err as Error).message };
+  }
+  times.sort((a, b) => a - b);
+  const p50 = percentile(times, 50);
+  return {
+    name, path, n: times.length, p50, p95: percentile(times, 95),
+    min: times[0] ?? NaN, max: times.at(-1) ?? NaN, mean: times.reduce((a, b) => a + b, 0) / times.length,
+    bytes, pass: p50 < PAGE_TARGET_MS,
+  };
+}
+
+async function measureStart(kind: StartKind, label: string, dataDirFor: () => string, logFile: string): Promise<StartResult> {
+  const first: number[] = [];
+  const healthy: number[] = [];
+  try {
+    for (let i = 0; i < STARTUP_RUNS; i++) {
+      const s = await startServer(kind, dataDirFor(), logFile);
+      first.push(s.firstResponseMs);
+      healthy.push(s.healthyMs);
+      await s.stop();
+    }
+  } catch (err) {
+    return { kind: label, firstResponseMs: first, healthyMs: healthy, median: NaN, max: NaN, pass: false, error: (err as Error).message };
+  }
+  const sorted = [...first].sort((a, b) => a - b);
+  const median = percentile(sorted, 50);
+  return { kind: label, firstResponseMs: first, healthyMs: healthy, median, max: sorted.at(-1) ?? NaN, pass: median < START_TARGET_MS };
+}
+
+async function main() {
+  process.env.NEXT_TELEMETRY_DISABLED = "1";
+  const build = await ensureBuild({ log: (m) => say(m) });
+  if (!build.ok) {
+    say(`${build.reason}; cannot bench without a build`);
+    return 1;
+  }
+
+  const work = mkdtempSync(join(tmpdir(), "gatehouse-bench-"));
+  const dataDir = join(work, "data");
+  const logFile = join(work, "server.log");
+  say(`seeding ${PROJECTS} projects and ${EVENTS} audit events into ${dataDir}`);
+  const seeded = await seed(dataDir, { projects: PROJECTS, events: EVENTS });
+  say(`seeded in ${ms(seeded.ms)}`);
+
+  say(`startup: ${STARTUP_RUNS} runs each`);
+  let empty = 0;
+  const startup = [
+    await measureStart("npm start", "npm start (build check + server), seeded", () => dataDir, logFile),
+    await measureStart("server", "scripts/server.mjs alone, seeded", () => dataDir, logFile),
+    await measureStart("server", "scripts/server.mjs, first start, empty data dir", () => join(work, `empty-${empty++}`), logFile),
+  ];
+
+  say(`pages: ${WARMUP} warm-up + ${REQUESTS} sequential requests each`);
+  const server = await startServer("server", dataDir, logFile);
+  const cookie = `gh_session=${seeded.sessionToken}`;
+  const pages: PageResult[] = [];
+  try {
+    for (const [name, path, expect] of [
+      ["project list", `/orgs/${seeded.orgId}`, "project-0000"],
+      ["org audit", `/orgs/${seeded.orgId}/audit`, seeded.actorEmail],
+      ["project audit", `/projects/${seeded.projectId}/audit`, seeded.actorEmail],
+      ["org audit, by action", `/orgs/${seeded.orgId}/audit?action=project.rename`, seeded.actorEmail],
+    ] as const) {
+      pages.push(await measurePage(server.url, cookie, name, path, expect));
+    }
+  } finally {
+    await server.stop();
+  }
+
+  const pass = pages.every((p) => p.pass) && startup.every((s) => s.pass);
+  console.log("");
+  console.log(`Gatehouse bench — ${PROJECTS} projects, ${EVENTS} audit events; node ${process.version}, ${cpus().length} CPUs`);
+  console.log("");
+  const row = (cols: string[], widths: number[]) => cols.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join("  ");
+  const pw = [56, 8, 8, 8, 8, 8, 14, 4];
+  console.log(row(["page (server-side render, full response)", "p50", "p95", "min", "max", "size", "target", ""], pw));
+  for (const p of pages) {
+    console.log(row([`${p.name}  ${p.path.replace(/[0-9a-f]{24}/g, ":id")}`, ms(p.p50), ms(p.p95), ms(p.min), ms(p.max), `${Math.round(p.bytes / 1024)} kB`, `p50 < ${PAGE_TARGET_MS} ms`, p.pass ? "ok" : "MISS"], pw));
+    if (p.error) console.log(`    error: ${p.error}`);
+  }
+  console.log("");
+  const sw = [56, 8, 8, 8, 14, 4];
+  console.log(row(["startup (spawn → first HTTP response)", "median", "max", "healthy", "target", ""], sw));
+  for (const s of startup) {
+    const healthy = percentile([...s.healthyMs].sort((a, b) => a - b), 50);
+    console.log(row([s.kind, ms(s.median), ms(s.max), ms(healthy), `< ${START_TARGET_MS} ms`, s.pass ? "ok" : "MISS"], sw));
+    if (s.error) console.log(`    error: ${s.error.split("\n")[0]}`);
+  }
+  console.log("");
+
+  const out = join(ROOT, "bench-results");
+  mkdirSync(out, { recursive: true });
+  const result = {
+    when: new Date().toISOString(),
+    node: process.version,
+    platform: `${process.platform}-${process.arch}`,
+    cpus: cpus().length,
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    build: build.built ? `built (${build.reason})` : "current",
+    seed: { projects: PROJECTS, auditEvents: EVENTS, ms: Math.round(seeded.ms) },
+    requestsPerPage: REQUESTS,
+    warmupPerPage: WARMUP,
+    targets: { pageP50Ms: PAGE_TARGET_MS, firstResponseMs: START_TARGET_MS },
+    pages,
+    startup,
+    pass,
+  };
+  writeFileSync(join(out, "latest.json"), JSON.stringify(result, null, 2) + "\n");
+  say(`wrote bench-results/latest.json — ${pass ? "all targets met" : "TARGET MISSED"}`);
+
+  if (process.argv.includes("--keep")) say(`kept ${work} (server log: ${logFile})`);
+  else if (pass) rmSync(work, { recursive: true, force: true });
+  else say(`kept ${work} for inspection (server log: ${logFile})`);
+  return pass ? 0 : 1;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    console.error("bench: failed:", err);
+    process.exit(1);
+  },
+);
