@@ -34,7 +34,13 @@ const STATUS: Record<ErrorCode, number> = {
 
 export type FieldErrors = Record<string, string[]>;
 
+// Next bundles instrumentation, server actions and route handlers separately, so one process can
+// hold several copies of this class and `instanceof` fails across them. A registry symbol marks
+// every copy's instances the same way.
+const BRAND = Symbol.for("gatehouse.error");
+
 export class GatehouseError extends Error {
+  readonly [BRAND] = true;
   readonly code: ErrorCode;
   readonly fieldErrors?: FieldErrors;
   readonly retryAfterSeconds?: number;
@@ -56,7 +62,8 @@ export class GatehouseError extends Error {
   }
 }
 
-export const isGatehouseError = (e: unknown): e is GatehouseError => e instanceof GatehouseError;
+export const isGatehouseError = (e: unknown): e is GatehouseError =>
+  e instanceof GatehouseError || (typeof e === "object" && e !== null && (e as Record<symbol, unknown>)[BRAND] === true);
 
 export function validationError(field: string, message: string): GatehouseError {
   return new GatehouseError("VALIDATION", message, { fieldErrors: { [field]: [message] } });

@@ -31,3 +31,17 @@ export function auditEvent(actor: Actor, f: AuditFields): AuditEventInput {
 export function recordAudit(tx: StoreWriter, actor: Actor, f: AuditFields): Promise<number> {
   return tx.audit.append(auditEvent(actor, f));
 }
+
+/**
+ * Events about a user rather than a tenant (sign-in, sign-out, password change) go to the trail
+ * of every organization the user belongs to, so each organization's owners and auditors see
+ * their members' sign-ins. A user in no organization gets one instance-level event.
+ */
+export async function recordUserAudit(tx: StoreWriter, actor: Actor, userId: string | null, f: Omit<AuditFields, "orgId" | "projectId">): Promise<void> {
+  const orgs = userId ? await tx.memberships.orgsOfUser(userId) : [];
+  if (orgs.length === 0) {
+    await tx.audit.append(auditEvent(actor, f));
+    return;
+  }
+  for (const m of orgs) await tx.audit.append(auditEvent(actor, { ...f, orgId: m.orgId }));
+}

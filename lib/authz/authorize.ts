@@ -1,4 +1,4 @@
-import { GatehouseError } from "../errors";
+import { GatehouseError, isGatehouseError } from "../errors";
 import {
   ORG_PERMISSIONS,
   PROJECT_PERMISSIONS,
@@ -53,6 +53,9 @@ export function decide(principal: Principal, permission: Permission, scope: Scop
   return { allowed: false, reason: "unknown-permission" };
 }
 
+export const isAuthorizationError = (e: unknown): e is AuthorizationError =>
+  e instanceof AuthorizationError || (isGatehouseError(e) && (e as { name?: string }).name === "AuthorizationError" && "decision" in e);
+
 export class AuthorizationError extends GatehouseError {
   readonly decision: Exclude<Decision, { allowed: true }>;
   readonly permission: string;
@@ -60,6 +63,7 @@ export class AuthorizationError extends GatehouseError {
     // Both a hidden scope and a missing role answer as "not found": a direct POST by a Read Only
     // user gets the same answer as a request for a project that does not exist.
     super("NOT_FOUND", "This page does not exist, or you do not have access to it.");
+    this.name = "AuthorizationError";
     this.permission = permission;
     this.decision = decision;
   }

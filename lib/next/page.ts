@@ -1,6 +1,6 @@
 import "server-only";
 import { forbidden, notFound, redirect } from "next/navigation";
-import { AuthorizationError } from "../authz";
+import { isAuthorizationError } from "../authz";
 import { isGatehouseError } from "../errors";
 import type { AuthedCtx } from "../server/context";
 import { getRequestCtx } from "./request";
@@ -21,7 +21,7 @@ export async function load<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {
-    if (err instanceof AuthorizationError && err.decision.reason === "missing-role") forbidden();
+    if (isAuthorizationError(err) && err.decision.reason === "missing-role") forbidden();
     if (isGatehouseError(err) && err.code === "NOT_FOUND") notFound();
     throw err;
   }

@@ -1,5 +1,5 @@
 import "server-only";
-import { recordAudit } from "../audit";
+import { recordAudit, recordUserAudit } from "../audit";
 import { dummyHash, hashPassword, verifyPassword } from "../auth/passwords";
 import { now, nowIso } from "../clock";
 import { GatehouseError } from "../errors";
@@ -65,7 +65,7 @@ export async function login(ctx: Ctx, raw: unknown, previousSessionHash?: string
   const ok = await verifyPassword(input.password, user?.passwordHash ?? (await dummyHash()));
   if (!user || !ok) {
     await ctx.rt.store.transaction(async (tx) => {
-      await recordAudit(tx, { id: user?.id ?? null, label: input.email.slice(0, 254), ip: ctx.ip }, {
+      await recordUserAudit(tx, { id: user?.id ?? null, label: input.email.slice(0, 254), ip: ctx.ip }, user?.id ?? null, {
         action: "auth.login",
         target: user ? `user:${user.id}` : "user:unknown",
         outcome: "failure",
@@ -80,7 +80,7 @@ export async function login(ctx: Ctx, raw: unknown, previousSessionHash?: string
     const t = now().getTime();
     await tx.sessions.deleteExpired(new Date(t).toISOString(), new Date(t - ctx.rt.config.sessionIdleMinutes * 60_000).toISOString());
     await settleSuccess(tx, ctx.rt, keys);
-    await recordAudit(tx, { id: user.id, label: user.email, ip: ctx.ip }, { action: "auth.login", target: `user:${user.id}` });
+    await recordUserAudit(tx, { id: user.id, label: user.email, ip: ctx.ip }, user.id, { action: "auth.login", target: `user:${user.id}` });
     const session = await createSession(tx, ctx.rt, user.id, ctx);
     return { session, mustChangePassword: user.mustChangePassword };
   });
@@ -90,7 +90,7 @@ export async function logout(ctx: Ctx, sessionHash: string | undefined) {
   if (!sessionHash) return;
   await ctx.rt.store.transaction(async (tx) => {
     await tx.sessions.delete(sessionHash);
-    if (ctx.user) await recordAudit(tx, actorOf(ctx), { action: "auth.logout", target: `user:${ctx.user.id}` });
+    if (ctx.user) await recordUserAudit(tx, actorOf(ctx), ctx.user.id, { action: "auth.logout", target: `user:${ctx.user.id}` });
   });
 }
 
@@ -108,6 +108,6 @@ export async function changePassword(ctx: Ctx, raw: unknown, currentSessionHash:
   await ctx.rt.store.transaction(async (tx) => {
     await tx.users.update(user.id, user.version, { passwordHash, mustChangePassword: false });
     await tx.sessions.deleteForUser(user.id, currentSessionHash);
-    await recordAudit(tx, actorOf(ctx), { action: "user.password_changed", target: `user:${user.id}` });
+    await recordUserAudit(tx, actorOf(ctx), user.id, { action: "user.password_changed", target: `user:${user.id}` });
   });
 }

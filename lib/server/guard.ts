@@ -1,5 +1,5 @@
 import "server-only";
-import { AuthorizationError, authorize, type OrgPermission, type ProjectPermission } from "../authz";
+import { isAuthorizationError, authorize, type OrgPermission, type ProjectPermission } from "../authz";
 import { recordAudit } from "../audit";
 import { GatehouseError, notFound } from "../errors";
 import type { OrgRecord, ProjectRecord } from "../store/types";
@@ -20,7 +20,7 @@ async function guard(ctx: AuthedCtx, permission: string, scope: { orgId: string;
   try {
     check();
   } catch (err) {
-    if (err instanceof AuthorizationError) {
+    if (isAuthorizationError(err)) {
       await ctx.rt.store.transaction((tx) =>
         recordAudit(tx, actorOf(ctx), {
           action: "authz.denied",

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { GatehouseError } from "@/lib/errors";
-import { anonCtx, auditTrail, createTestRuntime, freezeClock, MINUTE, PASSWORD, seedUser, type TestRuntime } from "@/test/support/runtime";
+import { anonCtx, auditTrail, createTestRuntime, freezeClock, grantOrg, MINUTE, PASSWORD, seedOrg, seedUser, type TestRuntime } from "@/test/support/runtime";
 import { login } from "./auth";
 import { resolveSession } from "./sessions";
 
@@ -48,6 +48,20 @@ describe("login", () => {
       ["auth.login", "failure", null, "user:unknown"],
       ["auth.login", "failure", ada.id, `user:${ada.id}`],
     ]);
+  });
+
+  it("records a member's sign-in and failed sign-in in the trail of each of their organizations", async () => {
+    const ada = await seedUser(rt, { email: "ada@example.com" });
+    const [a, b] = [await seedOrg(rt, "Org A"), await seedOrg(rt, "Org B")];
+    await grantOrg(rt, a, ada.id, ["ORG_MEMBER"]);
+    await grantOrg(rt, b, ada.id, ["ORG_READ_ONLY"]);
+    await attempt("ada@example.com", PASSWORD);
+    await failure(attempt("ada@example.com", "wrong password"));
+    const rows = (await auditTrail(rt)).map((e) => [e.action, e.outcome, e.orgId]);
+    expect(rows).toEqual(expect.arrayContaining([["auth.login", "success", a], ["auth.login", "success", b], ["auth.login", "failure", a], ["auth.login", "failure", b]]));
+    expect(rows).toHaveLength(4);
+    const pageA = await rt.store.audit.list({ orgId: a }, { limit: 10, offset: 0 });
+    expect(pageA.items.map((e) => e.action)).toEqual(["auth.login", "auth.login"]);
   });
 
   it("does not let parallel guesses past the limit while the password hash runs", async () => {
