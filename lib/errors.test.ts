@@ -5,10 +5,9 @@ describe("isGatehouseError", () => {
   it("recognises errors thrown by another bundle's copy of the class (Next bundles instrumentation separately)", () => {
     // A second copy of the class: same registry symbol, different constructor.
     class OtherCopy extends Error {
-      readonly [Symbol.for("gatehouse.error")] = true;
       readonly code = "CONFLICT";
     }
-    const foreign = new OtherCopy("taken");
+    const foreign = Object.assign(new OtherCopy("taken"), { [Symbol.for("gatehouse.error")]: true });
     expect(foreign instanceof GatehouseError).toBe(false);
     expect(isGatehouseError(foreign)).toBe(true);
     expect(isGatehouseError(new GatehouseError("STALE", "x"))).toBe(true);
