@@ -14,7 +14,8 @@ export type ErrorCode =
   | "PAYLOAD_TOO_LARGE"
   | "SECRET_TAMPERED"
   | "MASTER_KEY"
-  | "SETUP";
+  | "SETUP"
+  | "BAD_PEM";
 
 const STATUS: Record<ErrorCode, number> = {
   VALIDATION: 400,
@@ -30,6 +31,7 @@ const STATUS: Record<ErrorCode, number> = {
   SECRET_TAMPERED: 500,
   MASTER_KEY: 500,
   SETUP: 500,
+  BAD_PEM: 400,
 };
 
 export type FieldErrors = Record<string, string[]>;

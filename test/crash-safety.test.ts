@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { openSqliteStore } from "@/lib/store";
+import { MIGRATIONS } from "@/lib/store/sqlite/migrations";
 import { tempDir } from "./support/runtime";
 
 // The crash test: a child process writes multi-record changes in a loop, is SIGKILLed,
@@ -58,7 +59,7 @@ describe("crash safety", () => {
       const store = openSqliteStore(file); // recovers the WAL as a restarted server would
       const db = new Database(file, { readonly: true });
       try {
-        expect(await store.health()).toMatchObject({ ok: true, schemaVersion: 1 });
+        expect(await store.health()).toMatchObject({ ok: true, schemaVersion: MIGRATIONS.at(-1)!.version });
         expect(db.pragma("integrity_check")).toEqual([{ integrity_check: "ok" }]);
         expect(db.pragma("foreign_key_check")).toEqual([]);
 

@@ -16,16 +16,29 @@ type ActionResult = {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type SafeAction = (input: any) => Promise<ActionResult>;
 
-/** FormData → plain object; fields listed in `arrays` always become arrays (checkbox groups). */
-function toInput(form: HTMLFormElement, arrays: string[]): Record<string, unknown> {
+/**
+ * FormData → plain object; fields listed in `arrays` always become arrays (checkbox groups), and
+ * chosen files travel as base64 strings (the actions' zod schemas cap their size).
+ */
+async function toInput(form: HTMLFormElement, arrays: string[]): Promise<Record<string, unknown>> {
   const fd = new FormData(form);
   const out: Record<string, unknown> = {};
   for (const key of new Set(fd.keys())) {
-    const all = fd.getAll(key).filter((v): v is string => typeof v === "string");
-    out[key] = arrays.includes(key) ? all : all[0];
+    const values: string[] = [];
+    for (const v of fd.getAll(key)) {
+      if (typeof v === "string") values.push(v);
+      else if (v.size > 0) values.push(bytesToBase64(new Uint8Array(await v.arrayBuffer())));
+    }
+    out[key] = arrays.includes(key) ? values : values[0];
   }
   for (const key of arrays) out[key] ??= [];
   return out;
+}
+
+function bytesToBase64(bytes: Uint8Array): string {
+  let s = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(s);
 }
 
 /**
@@ -65,9 +78,8 @@ export function ActionForm({
   function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
     const form = e.currentTarget;
-    const input = toInput(form, arrays);
     startTransition(async () => {
-      const res = await action(input);
+      const res = await action(await toInput(form, arrays));
       const ve = res?.validationErrors;
       const se = res?.serverError;
       if (ve || se) {

@@ -30,6 +30,10 @@ const OWN_PROJECT = `
   project.members.read       Y          h            Y              Y             Y                   Y
   project.members.write      Y          h            -              Y             -                   -
   project.audit.read         Y          h            Y              Y             Y                   -
+  project.keystore.read      Y          h            Y              Y             Y                   Y
+  project.keystore.write     Y          h            -              Y             -                   -
+  project.keystore.export_key Y         h            -              Y             -                   -
+  project.signer.sign        Y          h            -              Y             -                   -
 `;
 
 // Scope: project P3, another project of the same organization A. Organization-wide roles reach
@@ -42,6 +46,10 @@ const SIBLING_PROJECT = `
   project.members.read       Y          h            Y              h             h                   h
   project.members.write      Y          h            -              h             h                   h
   project.audit.read         Y          h            Y              h             h                   h
+  project.keystore.read      Y          h            Y              h             h                   h
+  project.keystore.write     Y          h            -              h             h                   h
+  project.keystore.export_key Y         h            -              h             h                   h
+  project.signer.sign        Y          h            -              h             h                   h
 `;
 
 type Cell = "Y" | "-" | "h";

@@ -24,6 +24,12 @@ export const PROJECT_PERMISSIONS = {
   "project.members.read": ["GROUP_OWNER", "GROUP_READ_ONLY", "GROUP_DATABASE_ACCESS_ADMIN", "ORG_OWNER", "ORG_READ_ONLY"],
   "project.members.write": ["GROUP_OWNER", "ORG_OWNER"],
   "project.audit.read": ["GROUP_OWNER", "GROUP_READ_ONLY", "ORG_OWNER", "ORG_READ_ONLY"],
+  // Certificate Management: everyone in the project may see the Key Store and its inventory
+  // (auditors included); creating, importing, signing and exporting keys is for owners.
+  "project.keystore.read": ["GROUP_OWNER", "GROUP_READ_ONLY", "GROUP_DATABASE_ACCESS_ADMIN", "ORG_OWNER", "ORG_READ_ONLY"],
+  "project.keystore.write": ["GROUP_OWNER", "ORG_OWNER"],
+  "project.keystore.export_key": ["GROUP_OWNER", "ORG_OWNER"],
+  "project.signer.sign": ["GROUP_OWNER", "ORG_OWNER"],
 } as const satisfies Record<string, readonly (OrgRole | ProjectRole)[]>;
 
 export type OrgPermission = keyof typeof ORG_PERMISSIONS;

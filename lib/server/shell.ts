@@ -20,6 +20,10 @@ export async function getShellData(ctx: AuthedCtx, scope: { orgId?: string; proj
     const s = { orgId: scope.orgId, projectId: scope.projectId };
     const base = `/projects/${scope.projectId}`;
     nav.push({ title: "Project", links: [{ href: base, label: "Overview", exact: true }] });
+    const certs: NavLinkDto[] = [];
+    if (can(p, "project.keystore.read", s)) certs.push({ href: `${base}/keystore`, label: "Key Store" });
+    if (can(p, "project.signer.sign", s)) certs.push({ href: `${base}/signer`, label: "Certificate Signer" });
+    if (certs.length) nav.push({ title: "Certificate Management", links: certs });
     const access: NavLinkDto[] = [];
     if (can(p, "project.members.read", s)) access.push({ href: `${base}/access`, label: "Project Access" });
     if (access.length) nav.push({ title: "Access Manager", links: access });

@@ -1,2 +1,3 @@
 export type * from "./types";
+export type * from "./keystore-types";
 export { openSqliteStore, migrate } from "./sqlite";

@@ -1,4 +1,5 @@
 import type { OrgRole, ProjectRole } from "../authz/roles";
+import type { KeystoreReader, KeystoreWriter } from "./keystore-types";
 
 // The store interface: the only way the rest of Gatehouse reads or writes state. It is async
 // and speaks records, not SQL, so a MongoDB implementation can follow without touching callers.
@@ -103,6 +104,7 @@ export interface StoreReader {
     distinctActions(filter: Pick<AuditFilter, "orgId" | "projectId">): Promise<string[]>;
   };
   throttle: { get(key: string): Promise<ThrottleRecord | null> };
+  keystore: KeystoreReader;
 }
 
 export interface StoreWriter extends StoreReader {
@@ -135,6 +137,7 @@ export interface StoreWriter extends StoreReader {
   };
   audit: StoreReader["audit"] & { append(e: AuditEventInput): Promise<number> };
   throttle: StoreReader["throttle"] & { put(t: ThrottleRecord): Promise<void>; clear(key: string): Promise<void> };
+  keystore: KeystoreWriter;
 }
 
 export type StoreHealth = { ok: boolean; kind: string; schemaVersion: number; detail?: string };

@@ -101,4 +101,40 @@ export const MIGRATIONS: Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: "keystore",
+    sql: `
+      CREATE TABLE keystore_entries (
+        id TEXT PRIMARY KEY,
+        project_id TEXT NOT NULL REFERENCES projects (id) ON DELETE CASCADE,
+        alias TEXT NOT NULL,
+        usage TEXT NOT NULL CHECK (usage IN ('CA', 'Client', 'Server')),
+        certificate BLOB NOT NULL,
+        -- EncryptedPrivateKeyInfo (PBES2) under the entry's own password; NULL for certificates only.
+        encrypted_key BLOB,
+        key_label TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        common_name TEXT NOT NULL,
+        issuer TEXT NOT NULL,
+        serial TEXT NOT NULL,
+        not_before TEXT NOT NULL,
+        not_after TEXT NOT NULL,
+        is_ca INTEGER NOT NULL,
+        trusted_anchor INTEGER NOT NULL DEFAULT 0,
+        self_signed INTEGER NOT NULL,
+        spki_sha256 TEXT NOT NULL,
+        fingerprint_sha256 TEXT NOT NULL,
+        issuer_entry_id TEXT REFERENCES keystore_entries (id) ON DELETE SET NULL,
+        signature_ok INTEGER NOT NULL DEFAULT 1,
+        version INTEGER NOT NULL DEFAULT 1,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+      CREATE UNIQUE INDEX keystore_alias ON keystore_entries (project_id, alias COLLATE NOCASE);
+      CREATE INDEX keystore_not_after ON keystore_entries (project_id, not_after);
+      CREATE INDEX keystore_spki ON keystore_entries (project_id, spki_sha256);
+      CREATE INDEX keystore_issuer ON keystore_entries (issuer_entry_id);
+    `,
+  },
 ];

@@ -3,6 +3,7 @@ import { GatehouseError, stale } from "../../errors";
 import type { AuditFilter, StoreWriter } from "../types";
 import { toAudit, toOrg, toOrgMembership, toProject, toProjectMembership, toSession, toThrottle, toUser } from "./rows";
 import { nowIso } from "../../clock";
+import { makeKeystoreRepo } from "./keystore-repo";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- rows come untyped from better-sqlite3; rows.ts types them */
 type Stmt = Database.Statement;
@@ -101,6 +102,7 @@ export function makeRepos(db: Database.Database): StoreWriter {
       .map((r: any) => ({ user: { id: r.id, name: r.name, email: r.email }, roles: JSON.parse(r.roles), version: r.version }));
 
   return {
+    keystore: makeKeystoreRepo(db),
     users: {
       async get(id) {
         const r = q("SELECT * FROM users WHERE id = ?").get(id);

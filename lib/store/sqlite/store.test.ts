@@ -35,27 +35,30 @@ afterEach(() => {
 });
 
 describe("migrations", () => {
-  it("are applied once: reopening is idempotent and records version 1 a single time", async () => {
-    expect(await store.health()).toEqual({ ok: true, kind: "sqlite", schemaVersion: 1 });
+  it("are applied once: reopening is idempotent and records each version a single time", async () => {
+    const latest = MIGRATIONS.at(-1)!.version;
+    expect(await store.health()).toEqual({ ok: true, kind: "sqlite", schemaVersion: latest });
     await store.transaction((tx) => tx.orgs.insert(org("Survives reopen")));
     store.close();
     store = openSqliteStore(file);
     store.close();
     store = openSqliteStore(file);
     const rows = openRaw().prepare("SELECT version, name FROM schema_migrations").all();
-    expect(rows).toEqual([{ version: 1, name: "foundation" }]);
+    expect(rows).toEqual(MIGRATIONS.map((m) => ({ version: m.version, name: m.name })));
+    expect(rows[0]).toEqual({ version: 1, name: "foundation" });
     expect(await store.orgs.getByName("Survives reopen")).not.toBeNull();
-    expect((await store.health()).schemaVersion).toBe(1);
+    expect((await store.health()).schemaVersion).toBe(latest);
   });
 
   it("apply a new numbered migration exactly once, and roll back a failing one completely", () => {
     const db = openRaw();
-    const next = [...MIGRATIONS, { version: 2, name: "add-notes", sql: "CREATE TABLE notes (id INTEGER PRIMARY KEY)" }];
-    expect(migrate(db, next)).toBe(2);
-    expect(migrate(db, next)).toBe(2);
-    const broken = [...next, { version: 3, name: "broken", sql: "CREATE TABLE half (id INTEGER); THIS IS NOT SQL" }];
+    const n = MIGRATIONS.at(-1)!.version;
+    const next = [...MIGRATIONS, { version: n + 1, name: "add-notes", sql: "CREATE TABLE notes (id INTEGER PRIMARY KEY)" }];
+    expect(migrate(db, next)).toBe(n + 1);
+    expect(migrate(db, next)).toBe(n + 1);
+    const broken = [...next, { version: n + 2, name: "broken", sql: "CREATE TABLE half (id INTEGER); THIS IS NOT SQL" }];
     expect(() => migrate(db, broken)).toThrow();
-    expect(db.prepare("SELECT version FROM schema_migrations ORDER BY version").all()).toEqual([{ version: 1 }, { version: 2 }]);
+    expect(db.prepare("SELECT version FROM schema_migrations ORDER BY version").all()).toEqual(next.map((m) => ({ version: m.version })));
     expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'half'").get()).toBeUndefined();
   });
 });

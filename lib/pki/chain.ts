@@ -1,0 +1,79 @@
+// Trust shields, the Key Store's answer to "can a MongoDB server or driver trust this?".
+// green: the chain verifies, link by link, up to a CA the project trusts;
+// yellow: self-signed (and not itself a trusted CA), or the issuer is not in the store;
+// red: expired, not yet valid, or a signature in the chain does not verify.
+// Each result carries a code and the reason in words, for the tooltip and the chain diagram.
+
+export type Shield = "green" | "yellow" | "red";
+
+export type TrustCode =
+  | "TRUSTED_ANCHOR"
+  | "CHAIN_TRUSTED"
+  | "SELF_SIGNED"
+  | "ISSUER_MISSING"
+  | "ISSUER_UNTRUSTED"
+  | "EXPIRED"
+  | "NOT_YET_VALID"
+  | "BAD_SIGNATURE"
+  | "CHAIN_BROKEN"
+  | "LOOP";
+
+export type TrustNode = {
+  id: string;
+  alias: string;
+  notBefore: Date;
+  notAfter: Date;
+  isCA: boolean;
+  trustedAnchor: boolean;
+  selfSigned: boolean;
+  /** The entry whose key verified this certificate's signature, if one in the store did. */
+  issuerId: string | null;
+  /** false when an issuer by name exists but its key does not verify the signature. */
+  signatureOk: boolean;
+};
+
+export type Link = { id: string; alias: string; shield: Shield; code: TrustCode; reason: string };
+export type TrustResult = { shield: Shield; code: TrustCode; reason: string; chain: Link[] };
+
+function own(n: TrustNode, now: Date): Omit<Link, "id" | "alias"> | null {
+  if (n.notAfter <= now) return { shield: "red", code: "EXPIRED", reason: `Expired on ${n.notAfter.toISOString().slice(0, 10)}.` };
+  if (n.notBefore > now) return { shield: "red", code: "NOT_YET_VALID", reason: `Not valid before ${n.notBefore.toISOString().slice(0, 10)}.` };
+  if (!n.signatureOk) return { shield: "red", code: "BAD_SIGNATURE", reason: "Its signature does not verify with its issuer's key: it was altered, or the issuer was replaced by another key." };
+  return null;
+}
+
+/** Walks from `id` up through issuers. Pure: callers load the nodes of the project once. */
+export function evaluateTrust(id: string, nodes: Map<string, TrustNode>, now: Date): TrustResult {
+  const chain: Link[] = [];
+  const seen = new Set<string>();
+  let cur = nodes.get(id);
+  while (cur) {
+    if (seen.has(cur.id)) return finish(chain, { shield: "red", code: "LOOP", reason: "The issuer chain loops back on itself." });
+    seen.add(cur.id);
+    const bad = own(cur, now);
+    const link = { id: cur.id, alias: cur.alias };
+    if (bad) {
+      chain.push({ ...link, ...bad });
+      return finish(chain, chain.length === 1 ? bad : { shield: "red", code: "CHAIN_BROKEN", reason: `"${cur.alias}" in its chain: ${bad.reason}` });
+    }
+    if (cur.trustedAnchor && cur.isCA) {
+      chain.push({ ...link, shield: "green", code: "TRUSTED_ANCHOR", reason: "A CA this project trusts." });
+      return finish(chain, chain.length === 1 ? { shield: "green", code: "TRUSTED_ANCHOR", reason: "A CA this project trusts." } : { shield: "green", code: "CHAIN_TRUSTED", reason: `Issued through "${cur.alias}", a CA this project trusts.` });
+    }
+    if (cur.selfSigned) {
+      chain.push({ ...link, shield: "yellow", code: "SELF_SIGNED", reason: "Self-signed: nothing vouches for it." });
+      return finish(chain, chain.length === 1 ? { shield: "yellow", code: "SELF_SIGNED", reason: "Self-signed: nothing vouches for it. Sign a CSR for it with a trusted CA, or import it as a trusted CA." } : { shield: "yellow", code: "ISSUER_UNTRUSTED", reason: `Its chain ends at "${cur.alias}", a self-signed certificate the project does not trust.` });
+    }
+    if (!cur.issuerId) {
+      chain.push({ ...link, shield: "yellow", code: "ISSUER_MISSING", reason: "Its issuer is not in the Key Store." });
+      return finish(chain, { shield: "yellow", code: "ISSUER_MISSING", reason: chain.length === 1 ? "Its issuer's certificate is not in the Key Store: import the CA to complete the chain." : `The chain is incomplete above "${cur.alias}": import its issuer.` });
+    }
+    chain.push({ ...link, shield: "green", code: "CHAIN_TRUSTED", reason: "Signature verifies with its issuer." });
+    cur = nodes.get(cur.issuerId);
+  }
+  return finish(chain, { shield: "yellow", code: "ISSUER_MISSING", reason: "The chain is incomplete." });
+}
+
+function finish(chain: Link[], overall: Omit<TrustResult, "chain">): TrustResult {
+  return { ...overall, chain };
+}

@@ -1,0 +1,12 @@
+import "server-only";
+import { can } from "../../authz";
+import type { AuthedCtx } from "../context";
+
+export function keystoreAbilities(ctx: AuthedCtx, project: { id: string; orgId: string }) {
+  const s = { orgId: project.orgId, projectId: project.id };
+  return {
+    write: can(ctx.principal, "project.keystore.write", s),
+    exportKey: can(ctx.principal, "project.keystore.export_key", s),
+    sign: can(ctx.principal, "project.signer.sign", s),
+  };
+}

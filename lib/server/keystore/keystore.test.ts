@@ -1,0 +1,111 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { GatehouseError } from "@/lib/errors";
+import { auditTrail, createTestRuntime, ctxFor, seedTenants, type TestRuntime } from "@/test/support/runtime";
+import { openssl, opensslTempDir } from "@/test/support/openssl";
+import { createEntry } from "./create";
+import { requestCsr, signCsr } from "./csr";
+import { exportCertificate, exportWithPrivateKey } from "./export";
+import { importIntoKeystore } from "./import";
+import { getEntryDetails, listKeystore } from "./queries";
+
+let rt: TestRuntime;
+let t: Awaited<ReturnType<typeof seedTenants>>;
+beforeEach(async () => {
+  rt = createTestRuntime();
+  t = await seedTenants(rt);
+});
+afterEach(() => rt.close());
+
+const fail = async (p: Promise<unknown>) => {
+  try {
+    await p;
+  } catch (err) {
+    return err as GatehouseError;
+  }
+  throw new Error("expected a failure");
+};
+const text = (f: { base64: string }) => Buffer.from(f.base64, "base64").toString("utf8");
+
+const newEntry = (over: Record<string, unknown>) => ({
+  projectId: t.projectA,
+  keyAlgorithm: "EC-P-256",
+  validityDays: "365",
+  password: "entry-password",
+  confirmPassword: "entry-password",
+  signedBy: "self",
+  organization: "Plant Ops",
+  country: "US",
+  ...over,
+});
+
+describe("the Niagara seed, steps 1.1 and 1.3, through the use cases", () => {
+  it("CA → Client → Cert Request → Certificate Signer → import the .pem → green shield; openssl agrees", async () => {
+    const owner = await ctxFor(rt, t.ownerA.id);
+    await createEntry(owner, newEntry({ alias: "plant-ca", usage: "CA", commonName: "Plant CA", password: "ca-password", confirmPassword: "ca-password", trustAnchor: "on", validityDays: "3650" }));
+    const client = await createEntry(owner, newEntry({ alias: "niagara", usage: "Client", commonName: "niagara-station", organizationalUnit: "Stations" }));
+
+    let list = await listKeystore(owner, t.projectA, {});
+    expect(list.items.map((i) => [i.alias, i.trust.shield, i.trust.code])).toEqual([
+      ["niagara", "yellow", "SELF_SIGNED"],
+      ["plant-ca", "green", "TRUSTED_ANCHOR"],
+    ]);
+
+    const csr = await requestCsr(owner, { projectId: t.projectA, entryId: client.id, password: "entry-password" });
+    expect(csr.filename).toBe("niagara.csr");
+    const dir = opensslTempDir();
+    writeFileSync(join(dir.dir, "req.csr"), text(csr));
+    expect(openssl(["req", "-in", join(dir.dir, "req.csr"), "-noout", "-verify"], {})).toBe("");
+
+    expect((await fail(signCsr(owner, { projectId: t.projectA, csr: csr.base64, caAlias: "plant-ca", caPassword: "nope", usage: "Client", validityDays: "365" }))).code).toBe("BAD_PASSWORD");
+    const signed = await signCsr(owner, { projectId: t.projectA, csr: csr.base64, caAlias: "plant-ca", caPassword: "ca-password", usage: "Client", validityDays: "365" });
+    expect(signed.filename).toBe("niagara-station.pem");
+
+    const imported = await importIntoKeystore(owner, { projectId: t.projectA, kind: "certificate", file: signed.base64 });
+    expect(imported).toMatchObject({ id: client.id, paired: true });
+    list = await listKeystore(owner, t.projectA, {});
+    expect(list.items.find((i) => i.alias === "niagara")?.trust).toMatchObject({ shield: "green", code: "CHAIN_TRUSTED" });
+
+    const details = await getEntryDetails(owner, t.projectA, client.id);
+    const ca = (await listKeystore(owner, t.projectA, { q: "plant-ca" })).items[0]!;
+    writeFileSync(join(dir.dir, "ca.pem"), text(await exportCertificate(owner, { projectId: t.projectA, entryId: ca.id })));
+    writeFileSync(join(dir.dir, "client.pem"), details.certificate.pem);
+    expect(openssl(["verify", "-x509_strict", "-purpose", "sslclient", "-CAfile", join(dir.dir, "ca.pem"), join(dir.dir, "client.pem")])).toContain("OK");
+    // The MongoDB user name is byte-equal to what openssl prints.
+    expect(openssl(["x509", "-in", join(dir.dir, "client.pem"), "-noout", "-subject", "-nameopt", "RFC2253"]).trim()).toBe(`subject=${details.mongodbUserName}`);
+    expect(details.mongodbUserName).toBe("CN=niagara-station,OU=Stations,O=Plant Ops,C=US");
+
+    // "Export with private key" as the PEM for MongoDB drivers: openssl opens the key with the export password.
+    const pem = await exportWithPrivateKey(owner, { projectId: t.projectA, entryId: client.id, password: "entry-password", format: "pem", exportPassword: "driver-pass", confirmExportPassword: "driver-pass", includeChain: "on" });
+    writeFileSync(join(dir.dir, "combined.pem"), text(pem));
+    expect(openssl(["pkey", "-in", join(dir.dir, "combined.pem"), "-passin", "pass:driver-pass", "-noout"])).toBe("");
+    expect(text(pem).match(/BEGIN CERTIFICATE/g)).toHaveLength(2);
+    dir.cleanup();
+
+    const actions = (await auditTrail(rt)).map((e) => e.action);
+    expect(actions).toEqual(expect.arrayContaining(["keystore.entry_created", "keystore.csr_created", "signer.csr_signed", "keystore.certificate_paired", "keystore.key_exported"]));
+  });
+
+  it("a Project Read Only user sees the Key Store but cannot create, sign or export keys (NOT_FOUND)", async () => {
+    const owner = await ctxFor(rt, t.ownerA.id);
+    const ca = await createEntry(owner, newEntry({ alias: "ca", usage: "CA", commonName: "CA", trustAnchor: "on" }));
+    const reader = await ctxFor(rt, t.readOnly.id);
+    expect((await listKeystore(reader, t.projectA, {})).items).toHaveLength(1);
+    expect((await fail(createEntry(reader, newEntry({ alias: "x", usage: "Client", commonName: "x" })))).code).toBe("NOT_FOUND");
+    expect((await fail(exportWithPrivateKey(reader, { projectId: t.projectA, entryId: ca.id, password: "entry-password", format: "p12", exportPassword: "12345678", confirmExportPassword: "12345678" }))).code).toBe("NOT_FOUND");
+    expect((await exportCertificate(reader, { projectId: t.projectA, entryId: ca.id })).filename).toBe("ca.pem");
+    const other = await ctxFor(rt, t.ownerB.id);
+    expect((await fail(listKeystore(other, t.projectA, {}))).code).toBe("NOT_FOUND");
+  });
+
+  it("refuses bad input at the field: duplicate alias, a Server without SAN, a non-CA signer, a wrong entry password", async () => {
+    const owner = await ctxFor(rt, t.ownerA.id);
+    const leaf = await createEntry(owner, newEntry({ alias: "leaf", usage: "Client", commonName: "leaf" }));
+    expect(await fail(createEntry(owner, newEntry({ alias: "LEAF", usage: "Client", commonName: "x" })))).toMatchObject({ code: "CONFLICT", fieldErrors: { alias: [expect.any(String)] } });
+    expect(await fail(createEntry(owner, newEntry({ alias: "srv", usage: "Server", commonName: "db" })))).toMatchObject({ code: "VALIDATION", fieldErrors: { subjectAltNames: [expect.stringContaining("DNS")] } });
+    expect(await fail(createEntry(owner, newEntry({ alias: "c2", usage: "Client", commonName: "c2", signedBy: "leaf", caPassword: "entry-password" })))).toMatchObject({ code: "VALIDATION", fieldErrors: { signedBy: [expect.stringContaining("not a CA")] } });
+    expect(await fail(requestCsr(owner, { projectId: t.projectA, entryId: leaf.id, password: "wrong" }))).toMatchObject({ code: "BAD_PASSWORD", fieldErrors: { password: [expect.any(String)] } });
+    expect((await listKeystore(owner, t.projectA, {})).total).toBe(1);
+  });
+});

@@ -1,0 +1,54 @@
+import "server-only";
+import { signatureVerifies } from "../../pki/certificate";
+import { evaluateTrust, type TrustNode, type TrustResult } from "../../pki/chain";
+import type { KeystoreEntryRecord, KeystoreRow } from "../../store/keystore-types";
+import type { StoreReader, StoreWriter } from "../../store/types";
+
+export const toTrustNode = (r: KeystoreRow | KeystoreEntryRecord): TrustNode => ({
+  id: r.id,
+  alias: r.alias,
+  notBefore: new Date(r.notBefore),
+  notAfter: new Date(r.notAfter),
+  isCA: r.isCA,
+  trustedAnchor: r.trustedAnchor,
+  selfSigned: r.selfSigned,
+  issuerId: r.issuerEntryId,
+  signatureOk: r.signatureOk,
+});
+
+/** The project's trust graph, light rows only; one query, walked in memory for every shield. */
+export async function trustGraph(store: StoreReader, projectId: string): Promise<{ rows: KeystoreRow[]; nodes: Map<string, TrustNode> }> {
+  const rows = await store.keystore.rows(projectId);
+  return { rows, nodes: new Map(rows.map((r) => [r.id, toTrustNode(r)])) };
+}
+
+export const shieldOf = (id: string, nodes: Map<string, TrustNode>, now: Date): TrustResult => evaluateTrust(id, nodes, now);
+
+/**
+ * Finds which CA entry issued `entry` (same issuer name, and its key verifies the signature) and
+ * stores the link. Signature checks happen here, at write time, so lists never verify 10,000
+ * signatures to draw shields.
+ */
+export async function linkIssuer(tx: StoreWriter, entry: KeystoreEntryRecord): Promise<void> {
+  if (entry.selfSigned) {
+    const ok = await signatureVerifies(entry.certificateDer, entry.certificateDer);
+    await tx.keystore.setIssuerLink(entry.id, null, ok);
+    return;
+  }
+  const candidates = (await tx.keystore.findIssuerCandidates(entry.projectId, entry.issuer)).filter((c) => c.id !== entry.id);
+  let sawCandidate = false;
+  for (const c of candidates) {
+    sawCandidate = true;
+    if (await signatureVerifies(entry.certificateDer, c.certificateDer)) {
+      await tx.keystore.setIssuerLink(entry.id, c.id, true);
+      return;
+    }
+  }
+  // An issuer by name whose key does not verify the signature is a broken chain, not a missing one.
+  await tx.keystore.setIssuerLink(entry.id, null, !sawCandidate);
+}
+
+/** After a CA arrives, changes or leaves: re-link everything that names it as issuer. */
+export async function relinkIssuedBy(tx: StoreWriter, projectId: string, caSubject: string): Promise<void> {
+  for (const e of await tx.keystore.findIssuedBySubject(projectId, caSubject)) await linkIssuer(tx, e);
+}

@@ -1,0 +1,21 @@
+import "server-only";
+import { log } from "../log";
+import { getRuntime } from "./runtime";
+import { announceSetupCode } from "./setup-code";
+
+/**
+ * Server start: read the configuration, open the store (migrations), load or create the master
+ * key and, on an empty instance, print the one-time setup code. A bad setting stops the process
+ * here with the reason, instead of answering 500 to every request.
+ */
+export async function startGatehouse(): Promise<void> {
+  try {
+    const rt = getRuntime();
+    log.info("Gatehouse started", { store: rt.store.kind, dataDir: rt.config.dataDir, masterKey: rt.masterKey.source, masterKeyId: rt.masterKey.id });
+    const base = rt.config.publicUrl ?? `http://localhost:${process.env.PORT ?? 3000}`;
+    await announceSetupCode(rt, base);
+  } catch (err) {
+    log.error(`Gatehouse cannot start: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  }
+}
