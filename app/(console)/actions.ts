@@ -24,9 +24,10 @@ export const createOrgAction = authedAction.inputSchema(ZCreateOrgInput).action(
   redirect(`/orgs/${org.id}`);
 });
 export const renameOrgAction = authedAction.inputSchema(ZRenameOrgInput).action(async ({ parsedInput, ctx }) => renameOrg(ctx, parsedInput));
+// Deletes return instead of redirecting, so the dialog can show its toast and then navigate.
 export const deleteOrgAction = authedAction.inputSchema(ZDeleteOrgInput).action(async ({ parsedInput, ctx }) => {
   await deleteOrg(ctx, parsedInput);
-  redirect("/orgs");
+  return { deleted: true };
 });
 
 export const createProjectAction = authedAction.inputSchema(ZCreateProjectInput).action(async ({ parsedInput, ctx }) => {
@@ -34,10 +35,7 @@ export const createProjectAction = authedAction.inputSchema(ZCreateProjectInput)
   redirect(`/projects/${project.id}`);
 });
 export const renameProjectAction = authedAction.inputSchema(ZRenameProjectInput).action(async ({ parsedInput, ctx }) => renameProject(ctx, parsedInput));
-export const deleteProjectAction = authedAction.inputSchema(ZDeleteProjectInput).action(async ({ parsedInput, ctx }) => {
-  const { orgId } = await deleteProject(ctx, parsedInput);
-  redirect(`/orgs/${orgId}`);
-});
+export const deleteProjectAction = authedAction.inputSchema(ZDeleteProjectInput).action(async ({ parsedInput, ctx }) => deleteProject(ctx, parsedInput));
 
 export const addOrgUserAction = authedAction.inputSchema(ZAddOrgUserInput).action(async ({ parsedInput, ctx }) => {
   const r = await addOrgUser(ctx, parsedInput);

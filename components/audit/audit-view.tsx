@@ -8,7 +8,14 @@ export type AuditQueryValues = { actor?: string; action?: string; from?: string;
 const input = "mt-1 block w-full rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm dark:border-slate-600 dark:bg-slate-900";
 
 /** Filters (a GET form: the URL holds them), export links with the same filters, and the events. */
-export function AuditView({ basePath, query, actions, items, total, page, pageSize }: { basePath: string; query: AuditQueryValues; actions: string[]; items: AuditEventRecord[]; total: number; page: number; pageSize: number }) {
+const Err = ({ id, errors }: { id: string; errors?: string[] }) =>
+  errors?.length ? (
+    <p id={id} className="mt-1 text-sm text-red-700 dark:text-red-400">
+      {errors.join(" ")}
+    </p>
+  ) : null;
+
+export function AuditView({ basePath, query, actions, items, total, page, pageSize, filterErrors }: { basePath: string; query: AuditQueryValues; actions: string[]; items: AuditEventRecord[]; total: number; page: number; pageSize: number; filterErrors?: Record<string, string[]> }) {
   const qs = new URLSearchParams(Object.entries(query).filter((e): e is [string, string] => !!e[1])).toString();
   const filtered = Object.values(query).some(Boolean);
   return (
@@ -29,11 +36,13 @@ export function AuditView({ basePath, query, actions, items, total, page, pageSi
         </div>
         <div>
           <label htmlFor="audit-from" className="text-sm font-medium">From (UTC)</label>
-          <input id="audit-from" name="from" type="date" defaultValue={query.from} className={input} />
+          <input id="audit-from" name="from" type="date" defaultValue={query.from} className={input} aria-invalid={filterErrors?.from ? true : undefined} aria-describedby={filterErrors?.from ? "audit-from-err" : undefined} />
+          <Err id="audit-from-err" errors={filterErrors?.from} />
         </div>
         <div>
           <label htmlFor="audit-to" className="text-sm font-medium">To (UTC)</label>
-          <input id="audit-to" name="to" type="date" defaultValue={query.to} className={input} />
+          <input id="audit-to" name="to" type="date" defaultValue={query.to} className={input} aria-invalid={filterErrors?.to ? true : undefined} aria-describedby={filterErrors?.to ? "audit-to-err" : undefined} />
+          <Err id="audit-to-err" errors={filterErrors?.to} />
         </div>
         <div className="flex gap-2">
           <button type="submit" className="rounded-md bg-brand-700 px-3 py-2 text-sm font-medium text-white">Filter</button>
@@ -44,7 +53,11 @@ export function AuditView({ basePath, query, actions, items, total, page, pageSi
         <a href={`${basePath}/export?format=csv${qs ? "&" + qs : ""}`}>Export CSV</a>
         <a href={`${basePath}/export?format=json${qs ? "&" + qs : ""}`}>Export JSON</a>
       </p>
-      {total === 0 ? (
+      {filterErrors ? (
+        <p role="alert" className="mb-3 text-sm text-red-700 dark:text-red-400">
+          Fix the filters above to see events{filterErrors._form ? `: ${filterErrors._form.join(" ")}` : "."}
+        </p>
+      ) : total === 0 ? (
         <EmptyState title={filtered ? "No event matches these filters" : "No events yet"}>
           The audit trail records every change and every refused attempt here: who, when, from which address, what and the outcome. Events cannot be edited or deleted.
         </EmptyState>

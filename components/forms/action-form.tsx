@@ -56,6 +56,7 @@ export function ActionForm({
   className,
   submitVariant = "primary",
   ariaLabel,
+  submitDisabled = false,
 }: {
   action: SafeAction;
   children: ReactNode;
@@ -67,6 +68,7 @@ export function ActionForm({
   className?: string;
   submitVariant?: "primary" | "danger";
   ariaLabel?: string;
+  submitDisabled?: boolean;
 }) {
   const [errors, setErrors] = useState<FieldErrorMap>({});
   const [formError, setFormError] = useState<string[] | undefined>();
@@ -113,7 +115,7 @@ export function ActionForm({
         {children}
         <button
           type="submit"
-          disabled={pending}
+          disabled={pending || submitDisabled}
           className={
             (submitVariant === "danger" ? "bg-red-700 hover:bg-red-800" : "bg-brand-700 hover:bg-brand-800") +
             " inline-flex items-center rounded-md px-3 py-2 text-sm font-medium text-white disabled:cursor-wait disabled:bg-slate-500"

@@ -39,10 +39,11 @@ export function ConfirmDelete({
           action={action}
           submitLabel={`Delete ${what}`}
           submitVariant="danger"
+          submitDisabled={typed !== name}
           successMessage={`Deleted ${what} "${name}".`}
           onSuccess={() => {
             close();
-            if (redirectTo) router.push(redirectTo);
+            if (redirectTo) router.replace(redirectTo);
           }}
         >
           <p className="text-sm">{warning ?? `This cannot be undone.`}</p>

@@ -5,7 +5,7 @@ import { colonHex, parseCertificate } from "../../pki/certificate";
 import type { Shield, TrustResult } from "../../pki/chain";
 import { clusterMemberKey, decodeName, formatRfc2253, mongodEdgeCases, subjectFieldsOf } from "../../pki/names";
 import { toPem } from "../../pki/pem";
-import { ZKeystoreQuery, parseInput, type TKeystoreQuery } from "../../schemas";
+import { ZKeystoreQuery, type TKeystoreQuery } from "../../schemas";
 import type { KeystoreRow } from "../../store/keystore-types";
 import type { AuthedCtx } from "../context";
 import { getProjectOrThrow } from "../guard";
@@ -45,7 +45,9 @@ const toItem = (r: KeystoreRow, trust: TrustResult): KeystoreListItem => ({
  */
 export async function listKeystore(ctx: AuthedCtx, projectId: string, raw: TKeystoreQuery) {
   const project = await getProjectOrThrow(ctx, projectId, "project.keystore.read");
-  const q = parseInput(ZKeystoreQuery, raw);
+  // URL parameters: a hand-edited or stale link falls back to the unfiltered view, not an error page.
+  const parsed = ZKeystoreQuery.safeParse(raw);
+  const q = parsed.success ? parsed.data : ZKeystoreQuery.parse({});
   const t = now();
   const { nodes } = await trustGraph(ctx.rt.store, project.id);
   const filter = {

@@ -22,7 +22,7 @@ export default async function OrgSettingsPage({ params }: { params: Promise<{ or
           <div className="rounded-lg border border-red-300 p-4 dark:border-red-900">
             <h2 className="font-semibold">Delete this organization</h2>
             <p className="mb-3 mt-1 text-sm text-slate-600 dark:text-slate-300">An organization can be deleted once it has no projects. Its audit trail is kept.</p>
-            <ConfirmDelete what="organization" name={org.name} action={deleteOrgAction} hidden={{ orgId: org.id, version: org.version }} />
+            <ConfirmDelete what="organization" name={org.name} action={deleteOrgAction} hidden={{ orgId: org.id, version: org.version }} redirectTo="/orgs" />
           </div>
         ) : null}
       </section>
