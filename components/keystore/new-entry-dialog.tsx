@@ -29,13 +29,16 @@ export function NewEntryDialog({ action, projectId, cas }: { action: SafeAction;
             <option value="Client">Client</option>
             <option value="Server">Server</option>
           </SelectField>
-          <SelectField label="Key Algorithm" name="keyAlgorithm" defaultValue="RSA-2048">
+          <SelectField label="Key Algorithm" name="keyAlgorithm" defaultValue="RSA-2048" aria-describedby="key-alg-hint">
             <option value="RSA-2048">RSA 2048</option>
             <option value="RSA-3072">RSA 3072</option>
             <option value="RSA-4096">RSA 4096</option>
             <option value="EC-P-256">ECDSA P-256</option>
             <option value="EC-P-384">ECDSA P-384</option>
           </SelectField>
+          <p id="key-alg-hint" className="-mt-2 text-xs text-slate-600 sm:col-span-2 dark:text-slate-300">
+            RSA 4096 takes a few seconds to generate (the button shows “Working…”); the rest of Gatehouse keeps responding meanwhile.
+          </p>
           <Field label="Common Name" name="commonName" required className="sm:col-span-2" />
           <Field label="Organization" name="organization" />
           <Field label="Organizational Unit" name="organizationalUnit" />

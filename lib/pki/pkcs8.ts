@@ -54,11 +54,36 @@ export async function encryptPkcs8(pkcs8: Uint8Array, password: string, iteratio
   return Buffer.from(seq.toBER(false));
 }
 
+// A key file chooses its own PBKDF2 iteration count; decryption runs on the request's thread, so a
+// hostile file with billions of iterations must be refused before we start.
+export const MAX_PBKDF2_ITERATIONS = 1_000_000;
+
+function assertReasonableKdf(encrypted: Uint8Array): void {
+  const parsed = asn1js.fromBER(Uint8Array.from(encrypted));
+  if (parsed.offset === -1) return; // not DER: createPrivateKey reports it
+  try {
+    const alg = (parsed.result as asn1js.Sequence).valueBlock.value[0] as asn1js.Sequence;
+    const [algOid, params] = alg.valueBlock.value as [asn1js.ObjectIdentifier, asn1js.Sequence];
+    if (algOid.valueBlock.toString() !== OID.pbes2) return;
+    const kdf = params.valueBlock.value[0] as asn1js.Sequence;
+    const [kdfOid, kdfParams] = kdf.valueBlock.value as [asn1js.ObjectIdentifier, asn1js.Sequence];
+    if (kdfOid.valueBlock.toString() !== OID.pbkdf2) return;
+    const iterations = (kdfParams.valueBlock.value[1] as asn1js.Integer).valueBlock.valueDec;
+    if (iterations > MAX_PBKDF2_ITERATIONS) {
+      throw new GatehouseError("VALIDATION", `This key file asks for ${iterations.toLocaleString("en")} PBKDF2 iterations; Gatehouse reads keys with at most ${MAX_PBKDF2_ITERATIONS.toLocaleString("en")}. Re-encrypt it (openssl pkcs8 -topk8 -v2 aes-256-cbc).`);
+    }
+  } catch (err) {
+    if ((err as GatehouseError).code === "VALIDATION") throw err;
+    // Anything unexpected in the structure: let createPrivateKey give its own error.
+  }
+}
+
 /**
  * Decrypts any encrypted PKCS#8 OpenSSL understands (PBES2 of any PRF/cipher, and legacy PBES1),
  * returning the plain PKCS#8 DER. A wrong password is BAD_PASSWORD with `what` in the message.
  */
 export function decryptPkcs8(encrypted: Uint8Array, password: string, what = "this key"): Buffer {
+  assertReasonableKdf(encrypted);
   try {
     const key = createPrivateKey({ key: Buffer.from(encrypted), format: "der", type: "pkcs8", passphrase: Buffer.from(password.normalize("NFC"), "utf8") });
     return key.export({ format: "der", type: "pkcs8" });

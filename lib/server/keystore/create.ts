@@ -13,7 +13,7 @@ import type { KeystoreEntryRecord } from "../../store/keystore-types";
 import { actorOf, type AuthedCtx } from "../context";
 import { getProjectOrThrow } from "../guard";
 import { columnsOf } from "./columns";
-import { linkIssuer, relinkIssuedBy } from "./trust";
+import { relinkAfterWrite } from "./trust";
 
 /** Loads a CA entry of the project by alias and unlocks its key with the CA password. */
 export async function unlockCa(ctx: AuthedCtx, projectId: string, alias: string, password: string, field = "caAlias") {
@@ -81,8 +81,7 @@ export async function createEntry(ctx: AuthedCtx, raw: unknown) {
   };
   await ctx.rt.store.transaction(async (tx) => {
     await tx.keystore.insert(entry);
-    await linkIssuer(tx, entry);
-    if (entry.isCA) await relinkIssuedBy(tx, project.id, entry.subject);
+    await relinkAfterWrite(tx, entry);
     await recordAudit(tx, actorOf(ctx), {
       action: "keystore.entry_created",
       target: `keystore:${entry.id}`,

@@ -15,7 +15,7 @@ import type { ProjectRecord } from "../../store/types";
 import { actorOf, type AuthedCtx } from "../context";
 import { getProjectOrThrow } from "../guard";
 import { columnsOf, usageOf } from "./columns";
-import { linkIssuer, relinkIssuedBy } from "./trust";
+import { relinkAfterWrite } from "./trust";
 
 const field = (name: string, message: string, code: "VALIDATION" | "BAD_PASSWORD" = "VALIDATION") => new GatehouseError(code, message, { fieldErrors: { [name]: [message] } });
 
@@ -55,8 +55,7 @@ async function insertNew(ctx: AuthedCtx, project: ProjectRecord, alias: string |
   };
   await ctx.rt.store.transaction(async (tx) => {
     await tx.keystore.insert(entry);
-    await linkIssuer(tx, entry);
-    if (entry.isCA) await relinkIssuedBy(tx, project.id, entry.subject);
+    await relinkAfterWrite(tx, entry);
     await recordAudit(tx, actorOf(ctx), { action: "keystore.entry_imported", target: `keystore:${entry.id}`, orgId: project.orgId, projectId: project.id, detail: { alias, usage, subject: entry.subject, how, hasPrivateKey: encryptedKey !== null } });
   });
   return { id: entry.id, alias, paired: false };
@@ -108,8 +107,7 @@ export async function importIntoKeystore(ctx: AuthedCtx, raw: unknown) {
   const { spkiSha256: _sameKey, ...cols } = columnsOf(info);
   await ctx.rt.store.transaction(async (tx) => {
     const updated = await tx.keystore.update(current.id, current.version, { certificateDer, usage: usageOf(info), ...cols, issuerEntryId: null, signatureOk: true });
-    await linkIssuer(tx, updated);
-    if (updated.isCA) await relinkIssuedBy(tx, project.id, updated.subject);
+    await relinkAfterWrite(tx, updated);
     await recordAudit(tx, actorOf(ctx), {
       action: "keystore.certificate_paired",
       target: `keystore:${current.id}`,

@@ -52,3 +52,9 @@ export async function linkIssuer(tx: StoreWriter, entry: KeystoreEntryRecord): P
 export async function relinkIssuedBy(tx: StoreWriter, projectId: string, caSubject: string): Promise<void> {
   for (const e of await tx.keystore.findIssuedBySubject(projectId, caSubject)) await linkIssuer(tx, e);
 }
+
+/** After an entry's certificate is written (new, or replaced by pairing): link it and its dependents. */
+export async function relinkAfterWrite(tx: StoreWriter, entry: KeystoreEntryRecord): Promise<void> {
+  await linkIssuer(tx, entry);
+  if (entry.isCA) await relinkIssuedBy(tx, entry.projectId, entry.subject);
+}
