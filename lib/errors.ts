@@ -67,6 +67,16 @@ export class GatehouseError extends Error {
 export const isGatehouseError = (e: unknown): e is GatehouseError =>
   e instanceof GatehouseError || (typeof e === "object" && e !== null && (e as Record<symbol, unknown>)[BRAND] === true);
 
+/** Re-throws a GatehouseError that names no field with its message at `field` (uploads). */
+export async function atField<T>(field: string, fn: () => T | Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (isGatehouseError(err) && !err.fieldErrors) throw new GatehouseError(err.code, err.message, { fieldErrors: { [field]: [err.message] }, cause: err });
+    throw err;
+  }
+}
+
 export function validationError(field: string, message: string): GatehouseError {
   return new GatehouseError("VALIDATION", message, { fieldErrors: { [field]: [message] } });
 }

@@ -1,6 +1,7 @@
 import * as asn1js from "asn1js";
 import { createHash, createPrivateKey, createPublicKey } from "node:crypto";
 import * as pkijs from "pkijs";
+import { now as clockNow } from "../clock";
 import { GatehouseError } from "../errors";
 import { ensurePkiEngine } from "./engine";
 import { CERTIFICATE_USAGES, OIDS, extensionsFor, randomSerial, subjectKeyIdentifier, type CertificateUsage, type SubjectAltNames } from "./extensions";
@@ -36,7 +37,7 @@ function privateKeyInfo(pkcs8: Uint8Array): KeyInfo {
 /** Issues (and signs) an X.509 v3 certificate. Checks that a CA issuer may issue it. */
 export async function issueCertificate(input: IssueInput): Promise<Buffer> {
   ensurePkiEngine();
-  const now = input.now ?? new Date();
+  const now = input.now ?? clockNow();
   // A minute of back-dating absorbs clock skew between Gatehouse and the hosts that check it.
   const notBefore = new Date(Math.floor(now.getTime() / 1000) * 1000 - 60_000);
   const notAfter = new Date(notBefore.getTime() + 60_000 + input.validityDays * DAY);

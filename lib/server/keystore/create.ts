@@ -1,6 +1,6 @@
 import "server-only";
 import { recordAudit } from "../../audit";
-import { nowIso } from "../../clock";
+import { now, nowIso } from "../../clock";
 import { GatehouseError } from "../../errors";
 import { newId } from "../../ids";
 import { issueCertificate, parseCertificate, type Issuer } from "../../pki/certificate";
@@ -21,6 +21,7 @@ export async function unlockCa(ctx: AuthedCtx, projectId: string, alias: string,
   if (!ca) throw new GatehouseError("VALIDATION", `There is no entry "${alias}" in this Key Store.`, { fieldErrors: { [field]: [`No entry "${alias}".`] } });
   if (!ca.isCA) throw new GatehouseError("VALIDATION", `"${ca.alias}" is not a CA certificate, so it cannot sign. Pick a CA entry.`, { fieldErrors: { [field]: [`"${ca.alias}" is not a CA.`] } });
   if (!ca.encryptedKey) throw new GatehouseError("VALIDATION", `"${ca.alias}" has no private key in this Key Store, so it cannot sign.`, { fieldErrors: { [field]: [`"${ca.alias}" has no private key.`] } });
+  if (ca.notAfter <= now().toISOString()) throw new GatehouseError("VALIDATION", `CA "${ca.alias}" expired on ${ca.notAfter.slice(0, 10)}; it cannot sign any more.`, { fieldErrors: { [field]: [`"${ca.alias}" has expired.`] } });
   try {
     return { ca, privatePkcs8: decryptPkcs8(ca.encryptedKey, password, `CA "${ca.alias}"`) };
   } catch (err) {

@@ -1,6 +1,6 @@
 import "server-only";
 import { recordAudit } from "../../audit";
-import { GatehouseError } from "../../errors";
+import { GatehouseError, atField } from "../../errors";
 import { issueCertificate, parseCertificate } from "../../pki/certificate";
 import { createCsr, parseCsr } from "../../pki/csr";
 import { validateSans } from "../../pki/extensions";
@@ -38,8 +38,8 @@ export async function requestCsr(ctx: AuthedCtx, raw: unknown): Promise<FileDown
 const ZPreview = z.object({ projectId: ZId, csr: ZUpload });
 
 async function readCsr(base64: string) {
-  const block = decodePemOrDer(Buffer.from(base64, "base64"), CSR_LABELS);
-  const csr = await parseCsr(block.der);
+  const block = await atField("csr", () => decodePemOrDer(Buffer.from(base64, "base64"), CSR_LABELS));
+  const csr = await atField("csr", () => parseCsr(block.der));
   if (!csr.signatureValid) {
     throw new GatehouseError("VALIDATION", "The request's signature does not verify: the .csr was altered or damaged. Create a new request.", { fieldErrors: { csr: ["The CSR's signature is broken."] } });
   }
@@ -66,7 +66,10 @@ export async function signCsr(ctx: AuthedCtx, raw: unknown) {
   const input = parseInput(ZSignCsrInput, raw);
   const project = await getProjectOrThrow(ctx, input.projectId, "project.signer.sign");
   const csr = await readCsr(input.csr);
-  if (input.usage === "Server") validateSans(csr.sans, "Server");
+  // The signer page has no SAN fields: a Server request without SANs is the request's fault.
+  if (input.usage === "Server") await atField("csr", () => validateSans(csr.sans, "Server")).catch((err) => {
+    throw new GatehouseError("VALIDATION", err.message, { fieldErrors: { csr: [err.message] } });
+  });
   const { ca, privatePkcs8 } = await unlockCa(ctx, project.id, input.caAlias, input.caPassword);
   let der: Buffer;
   try {

@@ -2,7 +2,7 @@ import "server-only";
 import { createPrivateKey, createPublicKey } from "node:crypto";
 import { recordAudit } from "../../audit";
 import { nowIso } from "../../clock";
-import { GatehouseError } from "../../errors";
+import { GatehouseError, atField, isGatehouseError } from "../../errors";
 import { newId } from "../../ids";
 import { parseCertificate } from "../../pki/certificate";
 import { assertAcceptableKey, spkiSha256 } from "../../pki/keys";
@@ -43,7 +43,10 @@ function readPrivateKey(pemOrDer: Buffer, passphrase: string | undefined) {
 
 async function insertNew(ctx: AuthedCtx, project: ProjectRecord, alias: string | undefined, certificateDer: Buffer, encryptedKey: Buffer | null, how: string) {
   if (!alias) throw field("alias", "Enter an alias for the new entry.");
-  if (await ctx.rt.store.keystore.getByAlias(project.id, alias)) throw field("alias", `An entry with the alias "${alias}" already exists in this Key Store. Choose another alias.`);
+  if (await ctx.rt.store.keystore.getByAlias(project.id, alias)) {
+    const m = `An entry with the alias "${alias}" already exists in this Key Store. Choose another alias.`;
+    throw new GatehouseError("CONFLICT", m, { fieldErrors: { alias: [m] } });
+  }
   const info = parseCertificate(certificateDer);
   const t = nowIso();
   const usage = usageOf(info);
@@ -74,7 +77,11 @@ export async function importIntoKeystore(ctx: AuthedCtx, raw: unknown) {
 
   if (input.kind === "pkcs12") {
     const password = requireNewPassword(input);
-    const p12 = await importPkcs12(file, input.filePassword ?? "");
+    // The PKCS#12 password is the file's (filePassword), not the new entry password.
+    const p12 = await importPkcs12(file, input.filePassword ?? "").catch((err) => {
+      if (isGatehouseError(err) && err.code === "BAD_PASSWORD") throw field("filePassword", err.message, "BAD_PASSWORD");
+      throw err;
+    });
     if (!p12.privatePkcs8) throw field("file", "This PKCS#12 file holds no private key. Import its certificate as a certificate instead.");
     assertAcceptableKey(parseCertificate(p12.certificateDer).key, "file");
     const encrypted = await encryptPkcs8(p12.privatePkcs8, password);
@@ -82,8 +89,8 @@ export async function importIntoKeystore(ctx: AuthedCtx, raw: unknown) {
     return insertNew(ctx, project, input.alias ?? p12.friendlyName?.replace(/[^A-Za-z0-9._-]/g, "_"), p12.certificateDer, encrypted, "pkcs12");
   }
 
-  const certificateDer = Buffer.from(decodeCertificateInput(file).der);
-  const info = parseCertificate(certificateDer);
+  const certificateDer = await atField("file", () => Buffer.from(decodeCertificateInput(file).der));
+  const info = await atField("file", () => parseCertificate(certificateDer));
   assertAcceptableKey(info.key, "file");
 
   if (input.kind === "pem-key") {
