@@ -73,6 +73,10 @@ test("Cert Request → Certificate Signer → Import → the green shield", asyn
   await expectNoSeriousA11yViolations(page, "certificate signer");
   const form = page.getByRole("form", { name: "Sign a certificate request" });
   await form.getByLabel("Request file (.csr)").setInputFiles(csrPath);
+  // The signer checks the request before signing and shows what it asks for.
+  const request = form.getByRole("definition").filter({ hasText: "CN=niagara-station" });
+  await expect(request).toHaveText("CN=niagara-station,OU=Stations,O=Plant Ops,C=US");
+  await expect(form.getByText("verifies (the requester holds the key)")).toBeVisible();
   await form.getByLabel("CA alias").selectOption("plant-ca");
   await form.getByLabel("CA password").fill("ca-password-1");
   const [pem] = await Promise.all([page.waitForEvent("download"), form.getByRole("button", { name: "Sign", exact: true }).click()]);

@@ -2,6 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useRef, useState, useTransition, type FormEvent, type ReactNode } from "react";
+import { bytesToBase64 } from "../ui/download";
 import { useToast } from "../ui/toast";
 import { FormErrorsContext, FieldError, type FieldErrorMap } from "./form-errors";
 
@@ -35,11 +36,6 @@ async function toInput(form: HTMLFormElement, arrays: string[]): Promise<Record<
   return out;
 }
 
-function bytesToBase64(bytes: Uint8Array): string {
-  let s = "";
-  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(s);
-}
 
 /**
  * The one way a console form talks to a server action: submits, shows each error next to its

@@ -4,21 +4,30 @@ import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { ActionForm } from "../forms/action-form";
 import { Field, SelectField } from "../forms/form-errors";
-import { downloadFile } from "../ui/download";
+import { bytesToBase64, downloadFile } from "../ui/download";
 import { useToast } from "../ui/toast";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type SafeAction = (input: any) => Promise<any>;
 type Signed = { filename: string; contentType: string; base64: string; subject: string; serial: string; notAfter: string };
 
-const toBase64 = (text: string) => btoa(String.fromCharCode(...new TextEncoder().encode(text)));
+const toBase64 = (text: string) => bytesToBase64(new TextEncoder().encode(text));
 
 /**
  * Certificate Signer Tool: the .csr (uploaded or pasted), the CA alias and its password, usage and
  * validity → a signed `<cn>.pem`, downloaded at once, with "Import into Key Store" to pair it.
  */
-export function SignerForm({ projectId, cas, sign, importCert }: { projectId: string; cas: { alias: string; notAfter: string }[]; sign: SafeAction; importCert: SafeAction }) {
+type Preview = { subject: string; sans: Record<string, string[] | undefined>; key: string; requestedUsage: string };
+
+export function SignerForm({ projectId, cas, sign, importCert, preview }: { projectId: string; cas: { alias: string; notAfter: string }[]; sign: SafeAction; importCert: SafeAction; preview: SafeAction }) {
   const [signed, setSigned] = useState<Signed | null>(null);
+  const [req, setReq] = useState<{ ok: true; p: Preview } | { ok: false; message: string } | null>(null);
+  // As soon as a request is chosen or pasted, the server checks its signature and shows what it asks for.
+  const inspect = async (csr: string) => {
+    const r = await preview({ projectId, csr });
+    if (r?.data) setReq({ ok: true, p: r.data as Preview });
+    else setReq({ ok: false, message: r?.serverError?.message ?? r?.validationErrors?.fieldErrors?.csr?.[0] ?? "This request cannot be read." });
+  };
   const [pending, start] = useTransition();
   const toast = useToast();
   const router = useRouter();
@@ -39,13 +48,42 @@ export function SignerForm({ projectId, cas, sign, importCert }: { projectId: st
         }}
       >
         <input type="hidden" name="projectId" value={projectId} />
-        <Field label="Request file (.csr)" name="csr" type="file" accept=".csr,.pem,.req,.der" />
+        <Field
+          label="Request file (.csr)"
+          name="csr"
+          type="file"
+          accept=".csr,.pem,.req,.der"
+          onChange={async (e) => {
+            const f = e.target.files?.[0];
+            if (f) await inspect(bytesToBase64(new Uint8Array(await f.arrayBuffer())));
+          }}
+        />
         <div>
           <label htmlFor="f-csrText" className="block text-sm font-medium">
             …or paste the request (PEM)
           </label>
-          <textarea id="f-csrText" name="csrText" rows={6} className="mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-2 font-mono text-xs dark:border-slate-600 dark:bg-slate-900" placeholder="-----BEGIN CERTIFICATE REQUEST-----" />
+          <textarea id="f-csrText" name="csrText" rows={6} onBlur={(e) => e.target.value.trim() && inspect(toBase64(e.target.value))} className="mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-2 font-mono text-xs dark:border-slate-600 dark:bg-slate-900" placeholder="-----BEGIN CERTIFICATE REQUEST-----" />
         </div>
+        {req ? (
+          req.ok ? (
+            <dl aria-label="The request" className="grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1 rounded-md border border-emerald-300 p-3 text-sm dark:border-emerald-800">
+              <dt className="font-semibold">Signature</dt>
+              <dd>verifies (the requester holds the key)</dd>
+              <dt className="font-semibold">Subject</dt>
+              <dd className="break-all">{req.p.subject}</dd>
+              <dt className="font-semibold">SANs</dt>
+              <dd className="break-all">{Object.entries(req.p.sans).flatMap(([k, v]) => (v ?? []).map((x) => `${k.toUpperCase()}:${x}`)).join(", ") || "—"}</dd>
+              <dt className="font-semibold">Key</dt>
+              <dd>{req.p.key}</dd>
+              <dt className="font-semibold">Asks to be</dt>
+              <dd>{req.p.requestedUsage}</dd>
+            </dl>
+          ) : (
+            <p role="alert" className="text-sm text-red-700 dark:text-red-400">
+              {req.message}
+            </p>
+          )
+        ) : null}
         <SelectField label="CA alias" name="caAlias" defaultValue={cas[0]?.alias ?? ""}>
           {cas.length === 0 ? <option value="">No CA with a private key in this Key Store</option> : null}
           {cas.map((c) => (

@@ -12,3 +12,10 @@ export function downloadFile(file: { filename: string; contentType: string; base
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
+
+/** Base64 of bytes, in chunks (spreading a large array into one call overflows the stack). */
+export function bytesToBase64(bytes: Uint8Array): string {
+  let s = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(s);
+}

@@ -3,7 +3,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { load, requirePageCtx } from "@/lib/next/page";
 import { listSigningCas } from "@/lib/server/keystore/queries";
 import { getProject } from "@/lib/server/projects";
-import { importEntryAction, signCsrAction } from "../keystore/actions";
+import { importEntryAction, previewCsrAction, signCsrAction } from "../keystore/actions";
 
 export const metadata = { title: "Certificate Signer" };
 
@@ -18,7 +18,7 @@ export default async function SignerPage({ params }: { params: Promise<{ project
         crumbs={[{ label: org.name, href: `/orgs/${org.id}` }, { label: project.name, href: `/projects/${project.id}` }, { label: "Certificate Management" }, { label: "Certificate Signer" }]}
         description="Sign a certificate request (.csr) with a CA of this project's Key Store."
       />
-      <SignerForm projectId={projectId} cas={cas} sign={signCsrAction} importCert={importEntryAction} />
+      <SignerForm projectId={projectId} cas={cas} sign={signCsrAction} importCert={importEntryAction} preview={previewCsrAction} />
     </>
   );
 }
