@@ -53,6 +53,7 @@ test("1.1 create the CA and 1.3 the Client certificate in the User Key Store", a
 test("Cert Request → Certificate Signer → Import → the green shield", async ({ ownerPage: page, state }) => {
   await page.goto(`/projects/${state.projectId}/keystore`);
   await page.getByRole("link", { name: "niagara", exact: true }).click();
+  await page.waitForURL(/\/keystore\/[0-9a-f]{24}$/);
   clientUrl = page.url();
   await expect(page.getByTestId("mongodb-user-name")).toHaveText("CN=niagara-station,OU=Stations,O=Plant Ops,C=US");
 
