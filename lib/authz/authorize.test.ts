@@ -34,6 +34,10 @@ const OWN_PROJECT = `
   project.keystore.write     Y          h            -              Y             -                   -
   project.keystore.export_key Y         h            -              Y             -                   -
   project.signer.sign        Y          h            -              Y             -                   -
+  project.security.read      Y          h            Y              Y             Y                   Y
+  project.security.write     Y          h            -              Y             -                   -
+  project.dbusers.read       Y          h            Y              Y             Y                   Y
+  project.dbusers.write      Y          h            -              Y             -                   Y
 `;
 
 // Scope: project P3, another project of the same organization A. Organization-wide roles reach
@@ -50,6 +54,10 @@ const SIBLING_PROJECT = `
   project.keystore.write     Y          h            -              h             h                   h
   project.keystore.export_key Y         h            -              h             h                   h
   project.signer.sign        Y          h            -              h             h                   h
+  project.security.read      Y          h            Y              h             h                   h
+  project.security.write     Y          h            -              h             h                   h
+  project.dbusers.read       Y          h            Y              h             h                   h
+  project.dbusers.write      Y          h            -              h             h                   h
 `;
 
 type Cell = "Y" | "-" | "h";

@@ -30,6 +30,12 @@ export const PROJECT_PERMISSIONS = {
   "project.keystore.write": ["GROUP_OWNER", "ORG_OWNER"],
   "project.keystore.export_key": ["GROUP_OWNER", "ORG_OWNER"],
   "project.signer.sign": ["GROUP_OWNER", "ORG_OWNER"],
+  // Security: self-managed X.509 is a Project Owner setting; database users are also managed by
+  // the Project Database Access Admin; everyone in the project may see them.
+  "project.security.read": ["GROUP_OWNER", "GROUP_READ_ONLY", "GROUP_DATABASE_ACCESS_ADMIN", "ORG_OWNER", "ORG_READ_ONLY"],
+  "project.security.write": ["GROUP_OWNER", "ORG_OWNER"],
+  "project.dbusers.read": ["GROUP_OWNER", "GROUP_READ_ONLY", "GROUP_DATABASE_ACCESS_ADMIN", "ORG_OWNER", "ORG_READ_ONLY"],
+  "project.dbusers.write": ["GROUP_OWNER", "GROUP_DATABASE_ACCESS_ADMIN", "ORG_OWNER"],
 } as const satisfies Record<string, readonly (OrgRole | ProjectRole)[]>;
 
 export type OrgPermission = keyof typeof ORG_PERMISSIONS;

@@ -3,3 +3,4 @@ export * from "./auth";
 export * from "./tenancy";
 export * from "./audit";
 export * from "./keystore";
+export * from "./database-access";

@@ -1,4 +1,5 @@
 import type { OrgRole, ProjectRole } from "../authz/roles";
+import type { DatabaseAccessReader, DatabaseAccessWriter } from "./database-access-types";
 import type { KeystoreReader, KeystoreWriter } from "./keystore-types";
 
 // The store interface: the only way the rest of Gatehouse reads or writes state. It is async
@@ -105,6 +106,7 @@ export interface StoreReader {
   };
   throttle: { get(key: string): Promise<ThrottleRecord | null> };
   keystore: KeystoreReader;
+  databaseAccess: DatabaseAccessReader;
 }
 
 export interface StoreWriter extends StoreReader {
@@ -138,6 +140,7 @@ export interface StoreWriter extends StoreReader {
   audit: StoreReader["audit"] & { append(e: AuditEventInput): Promise<number> };
   throttle: StoreReader["throttle"] & { put(t: ThrottleRecord): Promise<void>; clear(key: string): Promise<void> };
   keystore: KeystoreWriter;
+  databaseAccess: DatabaseAccessWriter;
 }
 
 export type StoreHealth = { ok: boolean; kind: string; schemaVersion: number; detail?: string };

@@ -137,4 +137,39 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX keystore_issuer ON keystore_entries (issuer_entry_id);
     `,
   },
+  {
+    version: 3,
+    name: "database-access",
+    sql: `
+      -- Security › Advanced: self-managed X.509 authentication, one row per project.
+      CREATE TABLE project_x509 (
+        project_id TEXT PRIMARY KEY REFERENCES projects (id) ON DELETE CASCADE,
+        enabled INTEGER NOT NULL DEFAULT 0,
+        cas TEXT NOT NULL DEFAULT '[]',
+        version INTEGER NOT NULL DEFAULT 1,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+
+      CREATE TABLE database_users (
+        id TEXT PRIMARY KEY,
+        project_id TEXT NOT NULL REFERENCES projects (id) ON DELETE CASCADE,
+        username TEXT NOT NULL,
+        database TEXT NOT NULL CHECK (database IN ('$external', 'admin')),
+        auth_method TEXT NOT NULL CHECK (auth_method IN ('X509', 'SCRAM')),
+        -- SCRAM password sealed with the master key: needed again to create the user on a deployment.
+        sealed_password TEXT,
+        roles TEXT NOT NULL,
+        description TEXT,
+        delete_after TEXT,
+        sync_status TEXT NOT NULL DEFAULT 'unmanaged',
+        sync_error TEXT,
+        version INTEGER NOT NULL DEFAULT 1,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+      CREATE UNIQUE INDEX database_users_name ON database_users (project_id, database, username);
+      CREATE INDEX database_users_expiry ON database_users (delete_after) WHERE delete_after IS NOT NULL;
+    `,
+  },
 ];

@@ -1,0 +1,58 @@
+import { z } from "zod";
+import { ZId, ZVersion } from "./common";
+
+export const BUILT_IN_ROLES = ["atlasAdmin", "readWriteAnyDatabase", "readAnyDatabase", "dbAdminAnyDatabase", "clusterMonitor", "backup", "enableSharding"] as const;
+export const SPECIFIC_ROLES = ["read", "readWrite", "dbAdmin"] as const;
+export const TEMPORARY = { "6h": 6 * 3600_000, "1d": 86_400_000, "1w": 7 * 86_400_000 } as const;
+
+const ZDbName = z
+  .string()
+  .trim()
+  .min(1, "Enter a database name.")
+  .max(63, "A database name has at most 63 characters.")
+  .regex(/^[^/\\. "$*<>:|?]+$/, 'A database name cannot contain / \\ . " $ * < > : | ? or spaces.');
+
+/** One privilege: a built-in role (on admin) or read/readWrite/dbAdmin on a database, optionally one collection. */
+export const ZDbRole = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("builtin"), roleName: z.enum(BUILT_IN_ROLES, "Choose a built-in role.") }),
+  z.object({
+    kind: z.literal("specific"),
+    roleName: z.enum(SPECIFIC_ROLES, "Choose read, readWrite or dbAdmin."),
+    databaseName: ZDbName,
+    collectionName: z.string().trim().max(120).optional().transform((v) => (v ? v : undefined)),
+  }),
+]);
+
+export const ZCreateDatabaseUserInput = z.object({
+  projectId: ZId,
+  authMethod: z.enum(["SCRAM", "X509"], "Choose Password or Certificate."),
+  username: z.string().trim().min(1, "Enter the user name.").max(1024, "The user name is too long."),
+  password: z.string().max(256).optional(),
+  roles: z.array(ZDbRole).min(1, "Give the user at least one role."),
+  description: z.string().trim().max(200, "At most 200 characters.").optional(),
+  temporary: z.enum(["", "6h", "1d", "1w"]).optional(),
+  /** Optional, as in the Atlas API: must agree with the method ($external for X.509, admin for a password). */
+  databaseName: z.string().trim().optional(),
+});
+export type TCreateDatabaseUserInput = z.input<typeof ZCreateDatabaseUserInput>;
+
+export const ZUpdateDatabaseUserInput = z.object({
+  projectId: ZId,
+  userId: ZId,
+  version: ZVersion,
+  roles: z.array(ZDbRole).min(1, "Give the user at least one role."),
+  password: z.string().max(256).optional(),
+  description: z.string().trim().max(200).optional(),
+});
+export const ZDeleteDatabaseUserInput = z.object({ projectId: ZId, userId: ZId, version: ZVersion });
+
+export const ZSaveX509Input = z.object({
+  projectId: ZId,
+  enabled: z.boolean(),
+  /** PEM text of uploaded CA files (one or more certificates each). */
+  caPems: z.array(z.string().max(1_500_000, "A CA file is larger than 1 MB.")).max(20).default([]),
+  /** Key Store entries (CA certificates of this project) to use as CAs. */
+  keystoreEntryIds: z.array(ZId).max(20).default([]),
+  version: ZVersion.optional(),
+});
+export type TSaveX509Input = z.input<typeof ZSaveX509Input>;

@@ -1,0 +1,104 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { GatehouseError } from "@/lib/errors";
+import { toPem } from "@/lib/pki/pem";
+import { auditTrail, createTestRuntime, ctxFor, freezeClock, HOUR, seedTenants, type TestRuntime } from "@/test/support/runtime";
+import { createEntry } from "../keystore/create";
+import { exportCertificate } from "../keystore/export";
+import { createDatabaseUser, deleteDatabaseUser, listDatabaseUsers, updateDatabaseUser } from "./users";
+import { getX509Settings, saveX509Settings } from "./x509";
+
+let rt: TestRuntime;
+let t: Awaited<ReturnType<typeof seedTenants>>;
+let clock: ReturnType<typeof freezeClock>;
+beforeEach(async () => {
+  clock = freezeClock(new Date().toISOString());
+  rt = createTestRuntime();
+  t = await seedTenants(rt);
+});
+afterEach(() => {
+  clock.restore();
+  rt.close();
+});
+const fail = async (p: Promise<unknown>) => {
+  try {
+    await p;
+  } catch (err) {
+    return err as GatehouseError;
+  }
+  throw new Error("expected a failure");
+};
+const entry = (over: Record<string, unknown>) => ({ projectId: t.projectA, keyAlgorithm: "EC-P-256", validityDays: "365", password: "entry-password", confirmPassword: "entry-password", signedBy: "self", ...over });
+const readWrite = [{ kind: "builtin", roleName: "readWriteAnyDatabase" }];
+
+async function caAndClient() {
+  const owner = await ctxFor(rt, t.ownerA.id);
+  const ca = await createEntry(owner, entry({ alias: "ca", usage: "CA", commonName: "Plant CA", organization: "Plant", trustAnchor: "on" }));
+  await createEntry(owner, entry({ alias: "app", usage: "Client", commonName: "app", organization: "Plant", organizationalUnit: "Clients", signedBy: "ca", caPassword: "entry-password" }));
+  const caPem = Buffer.from((await exportCertificate(owner, { projectId: t.projectA, entryId: ca.id })).base64, "base64").toString();
+  return { owner, ca, caPem };
+}
+
+describe("Security › Advanced: self-managed X.509", () => {
+  it("takes a CA from an upload or the Key Store, refuses leaf certificates and malformed PEM, and is owner-only", async () => {
+    const { owner, ca, caPem } = await caAndClient();
+    const leafPem = toPem("CERTIFICATE", (await rt.store.keystore.getByAlias(t.projectA, "app"))!.certificateDer);
+    expect(await fail(saveX509Settings(owner, { projectId: t.projectA, enabled: true, caPems: [leafPem] }))).toMatchObject({ code: "VALIDATION", fieldErrors: { caPems: [expect.stringContaining("not a CA")] } });
+    expect(await fail(saveX509Settings(owner, { projectId: t.projectA, enabled: true, caPems: ["not a pem"] }))).toMatchObject({ code: "BAD_PEM" });
+    expect(await fail(saveX509Settings(owner, { projectId: t.projectA, enabled: true }))).toMatchObject({ code: "VALIDATION" });
+    expect((await getX509Settings(owner, t.projectA)).enabled).toBe(false);
+
+    const saved = await saveX509Settings(owner, { projectId: t.projectA, enabled: true, caPems: [caPem], keystoreEntryIds: [ca.id] });
+    expect(saved).toMatchObject({ enabled: true, cas: [{ subject: "CN=Plant CA,O=Plant" }] });
+    const reader = await ctxFor(rt, t.readOnly.id);
+    expect((await getX509Settings(reader, t.projectA)).enabled).toBe(true);
+    expect(await fail(saveX509Settings(reader, { projectId: t.projectA, enabled: false }))).toMatchObject({ code: "NOT_FOUND" });
+    await saveX509Settings(owner, { projectId: t.projectA, enabled: false, version: saved.version! });
+    expect((await getX509Settings(owner, t.projectA)).enabled).toBe(false);
+  });
+});
+
+describe("Database Access", () => {
+  it("adds an X.509 user named exactly by the certificate subject, only while X.509 is on, and warns for unknown subjects", async () => {
+    const { owner, caPem } = await caAndClient();
+    const x509User = { projectId: t.projectA, authMethod: "X509", username: "CN=app,OU=Clients,O=Plant", roles: readWrite };
+    expect(await fail(createDatabaseUser(owner, x509User))).toMatchObject({ code: "VALIDATION", fieldErrors: { authMethod: [expect.stringContaining("Security › Advanced")] } });
+    await saveX509Settings(owner, { projectId: t.projectA, enabled: true, caPems: [caPem] });
+    const r = await createDatabaseUser(owner, x509User);
+    expect(r.user).toMatchObject({ database: "$external", authMethod: "X509", roleLabels: ["readWriteAnyDatabase"] });
+    expect(r.warnings).toEqual([]);
+    const unknown = await createDatabaseUser(owner, { ...x509User, username: "CN=ghost,O=Plant" });
+    expect(unknown.warnings[0]).toContain("No certificate");
+    expect(await fail(createDatabaseUser(owner, { ...x509User, username: "not a dn" }))).toMatchObject({ fieldErrors: { username: [expect.any(String)] } });
+    expect(await fail(createDatabaseUser(owner, { ...x509User, username: "O=Plant" }))).toMatchObject({ fieldErrors: { username: [expect.any(String)] } });
+    expect(await fail(createDatabaseUser(owner, x509User))).toMatchObject({ code: "CONFLICT" });
+    expect(await fail(createDatabaseUser(owner, { ...x509User, username: "CN=x", databaseName: "admin" }))).toMatchObject({ fieldErrors: { databaseName: [expect.any(String)] } });
+  });
+
+  it("adds, edits and deletes a password user in admin; seals the password; audits each change", async () => {
+    const dbAdmin = await ctxFor(rt, t.ownerA.id);
+    expect(await fail(createDatabaseUser(dbAdmin, { projectId: t.projectA, authMethod: "SCRAM", username: "svc", password: "short", roles: readWrite }))).toMatchObject({ fieldErrors: { password: [expect.any(String)] } });
+    expect(await fail(createDatabaseUser(dbAdmin, { projectId: t.projectA, authMethod: "SCRAM", username: "svc", password: "long-enough", roles: readWrite, databaseName: "$external" }))).toMatchObject({ fieldErrors: { databaseName: [expect.any(String)] } });
+    const { user } = await createDatabaseUser(dbAdmin, { projectId: t.projectA, authMethod: "SCRAM", username: "svc", password: "long-enough", roles: [{ kind: "specific", roleName: "readWrite", databaseName: "plant", collectionName: "events" }] });
+    expect(user).toMatchObject({ database: "admin", roleLabels: ["readWrite@plant.events"] });
+    const stored = await rt.store.databaseAccess.getUser(user.id);
+    expect(stored?.sealedPassword).toMatch(/^gh1\./);
+    expect(stored?.sealedPassword).not.toContain("long-enough");
+    const updated = await updateDatabaseUser(dbAdmin, { projectId: t.projectA, userId: user.id, version: user.version, roles: readWrite, password: "another-password" });
+    expect(updated.roleLabels).toEqual(["readWriteAnyDatabase"]);
+    expect(await fail(updateDatabaseUser(dbAdmin, { projectId: t.projectA, userId: user.id, version: user.version, roles: readWrite }))).toMatchObject({ code: "STALE" });
+    await deleteDatabaseUser(dbAdmin, { projectId: t.projectA, userId: user.id, version: updated.version });
+    expect((await listDatabaseUsers(dbAdmin, t.projectA)).users).toEqual([]);
+    expect((await auditTrail(rt)).map((e) => e.action).filter((a) => a.startsWith("dbuser."))).toEqual(["dbuser.created", "dbuser.updated", "dbuser.deleted"]);
+  });
+
+  it("removes temporary users when their time is up; Read Only sees the list but cannot change it", async () => {
+    const owner = await ctxFor(rt, t.ownerA.id);
+    await createDatabaseUser(owner, { projectId: t.projectA, authMethod: "SCRAM", username: "temp", password: "long-enough", roles: readWrite, temporary: "6h" });
+    const reader = await ctxFor(rt, t.readOnly.id);
+    expect((await listDatabaseUsers(reader, t.projectA)).users.map((u) => u.username)).toEqual(["temp"]);
+    expect(await fail(createDatabaseUser(reader, { projectId: t.projectA, authMethod: "SCRAM", username: "x", password: "long-enough", roles: readWrite }))).toMatchObject({ code: "NOT_FOUND" });
+    clock.advance(6 * HOUR + 1000);
+    expect((await listDatabaseUsers(reader, t.projectA)).users).toEqual([]);
+    expect((await auditTrail(rt)).at(-1)).toMatchObject({ action: "dbuser.expired", actorLabel: "system" });
+  });
+});

@@ -1,0 +1,143 @@
+import "server-only";
+import { recordAudit } from "../../audit";
+import { now, nowIso } from "../../clock";
+import { GatehouseError, notFound } from "../../errors";
+import { newId } from "../../ids";
+import { parseCertificate } from "../../pki/certificate";
+import { mongodEdgeCases, parseX509UserName } from "../../pki/names";
+import { TEMPORARY, ZCreateDatabaseUserInput, ZDeleteDatabaseUserInput, ZUpdateDatabaseUserInput, parseInput } from "../../schemas";
+import { seal } from "../../secrets";
+import type { DatabaseUserRecord, DatabaseUserRole } from "../../store/database-access-types";
+import { actorOf, type AuthedCtx } from "../context";
+import type { Runtime } from "../runtime";
+import { getProjectOrThrow } from "../guard";
+
+const field = (name: string, message: string, code: "VALIDATION" | "CONFLICT" = "VALIDATION") => new GatehouseError(code, message, { fieldErrors: { [name]: [message] } });
+
+type RoleInput = { kind: "builtin"; roleName: string } | { kind: "specific"; roleName: string; databaseName: string; collectionName?: string };
+const toRoles = (roles: RoleInput[]): DatabaseUserRole[] =>
+  roles.map((r) => (r.kind === "builtin" ? { roleName: r.roleName, databaseName: "admin" } : { roleName: r.roleName, databaseName: r.databaseName, ...(r.collectionName ? { collectionName: r.collectionName } : {}) }));
+
+export const roleLabel = (r: DatabaseUserRole) => (r.databaseName === "admin" && !r.collectionName ? r.roleName : `${r.roleName}@${r.databaseName}${r.collectionName ? `.${r.collectionName}` : ""}`);
+
+export type DatabaseUserDto = {
+  id: string;
+  username: string;
+  database: string;
+  authMethod: "X509" | "SCRAM";
+  roles: DatabaseUserRole[];
+  roleLabels: string[];
+  description: string | null;
+  temporaryUntil: string | null;
+  syncStatus: string;
+  syncError: string | null;
+  version: number;
+};
+
+const toDto = (u: DatabaseUserRecord): DatabaseUserDto => ({
+  id: u.id, username: u.username, database: u.database, authMethod: u.authMethod, roles: u.roles, roleLabels: u.roles.map(roleLabel),
+  description: u.description, temporaryUntil: u.deleteAfter, syncStatus: u.syncStatus, syncError: u.syncError, version: u.version,
+});
+
+/** Removes temporary users whose time is up (Atlas deletes them itself); audited as the system. */
+export async function purgeExpiredDatabaseUsers(rt: Runtime): Promise<number> {
+  const expired = await rt.store.databaseAccess.listExpiredUsers(nowIso());
+  for (const u of expired) {
+    const project = await rt.store.projects.get(u.projectId);
+    await rt.store.transaction(async (tx) => {
+      await tx.databaseAccess.deleteUser(u.id);
+      await recordAudit(tx, { id: null, label: "system", ip: null }, { action: "dbuser.expired", target: `dbuser:${u.id}`, orgId: project?.orgId ?? null, projectId: u.projectId, detail: { username: u.username, database: u.database } });
+    });
+  }
+  return expired.length;
+}
+
+export async function listDatabaseUsers(ctx: AuthedCtx, projectId: string) {
+  const project = await getProjectOrThrow(ctx, projectId, "project.dbusers.read");
+  await purgeExpiredDatabaseUsers(ctx.rt);
+  const [users, x509] = await Promise.all([ctx.rt.store.databaseAccess.listUsers(project.id), ctx.rt.store.databaseAccess.getX509(project.id)]);
+  return { users: users.map(toDto), x509Enabled: x509?.enabled ?? false };
+}
+
+/** X.509 user names the Key Store can vouch for: its Client certificates' exact MongoDB user names. */
+export async function clientCertificateNames(ctx: AuthedCtx, projectId: string) {
+  const project = await getProjectOrThrow(ctx, projectId, "project.dbusers.read");
+  return (await ctx.rt.store.keystore.rows(project.id, { usage: "Client", sort: "alias" })).map((r) => ({ alias: r.alias, userName: r.subject }));
+}
+
+async function x509Warnings(ctx: AuthedCtx, projectId: string, username: string): Promise<string[]> {
+  const warnings: string[] = [];
+  const match = (await ctx.rt.store.keystore.rows(projectId)).find((r) => r.subject === username);
+  if (!match) warnings.push("No certificate in this project's Key Store has exactly this subject. Check it against `openssl x509 -noout -subject -nameopt RFC2253`.");
+  else {
+    const e = await ctx.rt.store.keystore.get(match.id);
+    if (e) for (const w of mongodEdgeCases(parseCertificate(e.certificateDer).subjectDer)) warnings.push(w.message);
+  }
+  return warnings;
+}
+
+/** "Add New Database User": Password (SCRAM, admin) or Certificate (X.509, $external). */
+export async function createDatabaseUser(ctx: AuthedCtx, raw: unknown) {
+  const input = parseInput(ZCreateDatabaseUserInput, raw);
+  const project = await getProjectOrThrow(ctx, input.projectId, "project.dbusers.write");
+  const database = input.authMethod === "X509" ? "$external" : "admin";
+  if (input.databaseName && input.databaseName !== database) {
+    throw field("databaseName", input.authMethod === "X509" ? "X.509 users live in $external (mongod looks certificate subjects up there), not in admin." : "Password users live in admin; $external holds only externally authenticated users (X.509).");
+  }
+  let warnings: string[] = [];
+  let sealedPassword: string | null = null;
+  const id = newId();
+  if (input.authMethod === "X509") {
+    const x509 = await ctx.rt.store.databaseAccess.getX509(project.id);
+    if (!x509?.enabled) throw field("authMethod", "Turn on Self-managed X.509 Authentication in Security › Advanced first: without a trusted CA no certificate can sign in.");
+    const parsed = parseX509UserName(input.username);
+    if (!parsed.ok) throw field("username", `${parsed.message} The user name of a Certificate user is the certificate's RFC 2253 subject, e.g. CN=app,OU=Clients,O=Plant.`);
+    warnings = await x509Warnings(ctx, project.id, input.username);
+  } else {
+    if (!/^[A-Za-z0-9._@+-]{1,64}$/.test(input.username)) throw field("username", "A password user name has 1–64 letters, digits or . _ @ + -");
+    if (!input.password || input.password.length < 8) throw field("password", "Use at least 8 characters for the database user's password.");
+    sealedPassword = seal(ctx.rt.masterKey, `dbuser-password:${id}`, input.password);
+  }
+  const t = nowIso();
+  const user: DatabaseUserRecord = {
+    id, projectId: project.id, username: input.username, database, authMethod: input.authMethod, sealedPassword, roles: toRoles(input.roles as RoleInput[]),
+    description: input.description || null, deleteAfter: input.temporary ? new Date(now().getTime() + TEMPORARY[input.temporary]).toISOString() : null,
+    syncStatus: "unmanaged", syncError: null, version: 1, createdAt: t, updatedAt: t,
+  };
+  await ctx.rt.store.transaction(async (tx) => {
+    await tx.databaseAccess.insertUser(user);
+    await recordAudit(tx, actorOf(ctx), { action: "dbuser.created", target: `dbuser:${id}`, orgId: project.orgId, projectId: project.id, detail: { username: user.username, database, roles: user.roles.map(roleLabel), temporaryUntil: user.deleteAfter } });
+  });
+  return { user: toDto(user), warnings };
+}
+
+export async function updateDatabaseUser(ctx: AuthedCtx, raw: unknown) {
+  const input = parseInput(ZUpdateDatabaseUserInput, raw);
+  const project = await getProjectOrThrow(ctx, input.projectId, "project.dbusers.write");
+  const u = await ctx.rt.store.databaseAccess.getUser(input.userId);
+  if (!u || u.projectId !== project.id) throw notFound("This database user");
+  let sealedPassword: string | undefined;
+  if (input.password) {
+    if (u.authMethod !== "SCRAM") throw field("password", "A Certificate user has no password: the certificate is the credential.");
+    if (input.password.length < 8) throw field("password", "Use at least 8 characters.");
+    sealedPassword = seal(ctx.rt.masterKey, `dbuser-password:${u.id}`, input.password);
+  }
+  const roles = toRoles(input.roles as RoleInput[]);
+  const updated = await ctx.rt.store.transaction(async (tx) => {
+    const r = await tx.databaseAccess.updateUser(u.id, input.version, { roles, description: input.description ?? u.description, ...(sealedPassword ? { sealedPassword } : {}) });
+    await recordAudit(tx, actorOf(ctx), { action: "dbuser.updated", target: `dbuser:${u.id}`, orgId: project.orgId, projectId: project.id, detail: { username: u.username, database: u.database, roles: roles.map(roleLabel), passwordChanged: !!sealedPassword } });
+    return r;
+  });
+  return toDto(updated);
+}
+
+export async function deleteDatabaseUser(ctx: AuthedCtx, raw: unknown) {
+  const input = parseInput(ZDeleteDatabaseUserInput, raw);
+  const project = await getProjectOrThrow(ctx, input.projectId, "project.dbusers.write");
+  const u = await ctx.rt.store.databaseAccess.getUser(input.userId);
+  if (!u || u.projectId !== project.id) throw notFound("This database user");
+  await ctx.rt.store.transaction(async (tx) => {
+    await tx.databaseAccess.deleteUser(u.id, input.version);
+    await recordAudit(tx, actorOf(ctx), { action: "dbuser.deleted", target: `dbuser:${u.id}`, orgId: project.orgId, projectId: project.id, detail: { username: u.username, database: u.database } });
+  });
+}
