@@ -24,6 +24,10 @@ export async function getShellData(ctx: AuthedCtx, scope: { orgId?: string; proj
     if (can(p, "project.keystore.read", s)) certs.push({ href: `${base}/keystore`, label: "Key Store" });
     if (can(p, "project.signer.sign", s)) certs.push({ href: `${base}/signer`, label: "Certificate Signer" });
     if (certs.length) nav.push({ title: "Certificate Management", links: certs });
+    const security: NavLinkDto[] = [];
+    if (can(p, "project.dbusers.read", s)) security.push({ href: `${base}/database-access`, label: "Database Access" });
+    if (can(p, "project.security.read", s)) security.push({ href: `${base}/security/advanced`, label: "Advanced" });
+    if (security.length) nav.push({ title: "Security", links: security });
     const access: NavLinkDto[] = [];
     if (can(p, "project.members.read", s)) access.push({ href: `${base}/access`, label: "Project Access" });
     if (access.length) nav.push({ title: "Access Manager", links: access });
