@@ -14,6 +14,11 @@ export async function startGatehouse(): Promise<void> {
     log.info("Gatehouse started", { store: rt.store.kind, dataDir: rt.config.dataDir, masterKey: rt.masterKey.source, masterKeyId: rt.masterKey.id });
     const base = rt.config.publicUrl ?? `http://localhost:${process.env.PORT ?? 3000}`;
     await announceSetupCode(rt, base);
+    // Temporary database users are removed when their time is up, whether or not anyone looks.
+    const { purgeExpiredDatabaseUsers } = await import("./database-access/users");
+    setInterval(() => {
+      purgeExpiredDatabaseUsers(rt).catch((err) => log.error("purging expired database users failed", { error: (err as Error).message }));
+    }, 60_000).unref();
   } catch (err) {
     log.error(`Gatehouse cannot start: ${err instanceof Error ? err.message : String(err)}`);
     process.exit(1);
