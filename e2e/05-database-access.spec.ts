@@ -46,6 +46,7 @@ test("1.4 add the Certificate database user by picking the Client certificate", 
   await expect(users).toContainText(USER);
   await expect(users).toContainText("Certificate");
   await expect(users).toContainText("readWriteAnyDatabase");
+  await expect(page.getByTestId("mongosh-commands")).toContainText(`createUser: "${USER}"`);
   await expectNoSeriousA11yViolations(page, "database access");
 });
 

@@ -66,6 +66,11 @@ describe("Database Access", () => {
     const r = await createDatabaseUser(owner, x509User);
     expect(r.user).toMatchObject({ database: "$external", authMethod: "X509", roleLabels: ["readWriteAnyDatabase"] });
     expect(r.warnings).toEqual([]);
+    // No connector manages users: the page shows the mongosh command an admin runs.
+    const { mongosh } = await listDatabaseUsers(owner, t.projectA);
+    expect(mongosh).toContain('getSiblingDB("$external")');
+    expect(mongosh).toContain('createUser: "CN=app,OU=Clients,O=Plant"');
+    expect(mongosh).toContain('{ role: "readWriteAnyDatabase", db: "admin" }');
     const unknown = await createDatabaseUser(owner, { ...x509User, username: "CN=ghost,O=Plant" });
     expect(unknown.warnings[0]).toContain("No certificate");
     expect(await fail(createDatabaseUser(owner, { ...x509User, username: "not a dn" }))).toMatchObject({ fieldErrors: { username: [expect.any(String)] } });

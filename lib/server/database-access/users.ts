@@ -11,6 +11,7 @@ import type { DatabaseUserRecord, DatabaseUserRole } from "../../store/database-
 import { actorOf, type AuthedCtx } from "../context";
 import type { Runtime } from "../runtime";
 import { getProjectOrThrow } from "../guard";
+import { mongoshUserCommands } from "../../mongo/user-commands";
 
 const field = (name: string, message: string, code: "VALIDATION" | "CONFLICT" = "VALIDATION") => new GatehouseError(code, message, { fieldErrors: { [name]: [message] } });
 
@@ -56,7 +57,8 @@ export async function listDatabaseUsers(ctx: AuthedCtx, projectId: string) {
   const project = await getProjectOrThrow(ctx, projectId, "project.dbusers.read");
   await purgeExpiredDatabaseUsers(ctx.rt);
   const [users, x509] = await Promise.all([ctx.rt.store.databaseAccess.listUsers(project.id), ctx.rt.store.databaseAccess.getX509(project.id)]);
-  return { users: users.map(toDto), x509Enabled: x509?.enabled ?? false };
+  const dtos = users.map(toDto);
+  return { users: dtos, x509Enabled: x509?.enabled ?? false, mongosh: dtos.filter((u) => u.syncStatus === "unmanaged").map(mongoshCommandsFor).join("\n\n") };
 }
 
 /** X.509 user names the Key Store can vouch for: its Client certificates' exact MongoDB user names. */
@@ -140,4 +142,17 @@ export async function deleteDatabaseUser(ctx: AuthedCtx, raw: unknown) {
     await tx.databaseAccess.deleteUser(u.id, input.version);
     await recordAudit(tx, actorOf(ctx), { action: "dbuser.deleted", target: `dbuser:${u.id}`, orgId: project.orgId, projectId: project.id, detail: { username: u.username, database: u.database } });
   });
+}
+
+/**
+ * Without a connector that manages users, Database Access shows the exact mongosh commands an
+ * admin runs. atlasAdmin and collection-scoped privileges are not built-in mongod roles: they are
+ * named in a comment, since they need a custom role (createRole) on a self-managed deployment.
+ */
+export function mongoshCommandsFor(u: DatabaseUserDto): string {
+  const plain = u.roles.filter((r) => !r.collectionName && r.roleName !== "atlasAdmin");
+  const custom = u.roles.filter((r) => r.collectionName || r.roleName === "atlasAdmin");
+  const cmd = mongoshUserCommands({ action: "create", kind: u.authMethod === "X509" ? "x509" : "password", userName: u.username, roles: plain.map((r) => ({ role: r.roleName, db: r.databaseName })) });
+  const note = custom.length ? `// Needs a custom role (createRole) on a self-managed deployment: ${custom.map(roleLabel).join(", ")}\n` : "";
+  return note + cmd;
 }

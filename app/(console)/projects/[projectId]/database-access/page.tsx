@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { AddDatabaseUserDialog, DeleteDatabaseUserDialog, EditDatabaseUserDialog } from "@/components/database-access/forms";
+import { CopyButton } from "@/components/ui/copy-button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { Table, td, th } from "@/components/ui/table";
@@ -55,6 +56,16 @@ export default async function DatabaseAccessPage({ params, searchParams }: { par
           ))}
         </Table>
       )}
+      {list.mongosh ? (
+        <section aria-labelledby="mongosh" className="mt-6">
+          <div className="mb-2 flex items-center gap-2">
+            <h2 id="mongosh" className="font-semibold">Apply on the deployment (mongosh)</h2>
+            <CopyButton text={list.mongosh} label="Copy commands" />
+          </div>
+          <p className="mb-2 text-sm text-slate-600 dark:text-slate-300">No connector manages this deployment&apos;s users, so run these as a user administrator:</p>
+          <pre className="max-w-4xl overflow-x-auto rounded bg-slate-100 p-3 text-xs dark:bg-slate-900" data-testid="mongosh-commands">{list.mongosh}</pre>
+        </section>
+      ) : null}
     </>
   );
 }
