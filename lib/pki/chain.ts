@@ -77,3 +77,32 @@ export function evaluateTrust(id: string, nodes: Map<string, TrustNode>, now: Da
 function finish(chain: Link[], overall: Omit<TrustResult, "chain">): TrustResult {
   return { ...overall, chain };
 }
+
+/**
+ * Only the colour of every entry, memoized along issuer links: one pass over the project, for the
+ * status counts and filters (the full result with reasons is built only for the rows shown).
+ */
+export function shieldColours(nodes: Map<string, TrustNode>, now: Date): Map<string, Shield> {
+  const out = new Map<string, Shield>();
+  const visiting = new Set<string>();
+  const colour = (id: string): Shield => {
+    const known = out.get(id);
+    if (known) return known;
+    const n = nodes.get(id);
+    if (!n) return "yellow";
+    if (visiting.has(id)) return "red";
+    let c: Shield;
+    if (own(n, now)) c = "red";
+    else if (n.trustedAnchor && n.isCA) c = "green";
+    else if (n.selfSigned || !n.issuerId) c = "yellow";
+    else {
+      visiting.add(id);
+      c = colour(n.issuerId);
+      visiting.delete(id);
+    }
+    out.set(id, c);
+    return c;
+  };
+  for (const id of nodes.keys()) colour(id);
+  return out;
+}

@@ -28,6 +28,8 @@ export type KeystoreEntryRecord = Versioned & {
 /** The columns the list and the trust walk need (no certificate bytes, no key). */
 export type KeystoreRow = Omit<KeystoreEntryRecord, "certificateDer" | "encryptedKey"> & { hasPrivateKey: boolean };
 
+export type TrustRow = Pick<KeystoreRow, "id" | "alias" | "notBefore" | "notAfter" | "isCA" | "trustedAnchor" | "selfSigned" | "issuerEntryId" | "signatureOk">;
+
 export type KeystoreSort = "alias" | "notAfter" | "commonName" | "usage" | "createdAt";
 export type KeystoreQuery = {
   search?: string;
@@ -51,6 +53,11 @@ export interface KeystoreReader {
   /** Every row of the project, light columns only: the trust walk and status filters use it. */
   rows(projectId: string, q?: KeystoreQuery): Promise<KeystoreRow[]>;
   findBySpki(projectId: string, spkiSha256: string): Promise<KeystoreRow[]>;
+  /** Just what the trust walk needs, for every entry of the project (fast at 10,000 entries). */
+  trustRows(projectId: string): Promise<TrustRow[]>;
+  /** Ids matching the query, in its sort order (status filters page through these). */
+  ids(projectId: string, q: KeystoreQuery): Promise<string[]>;
+  rowsByIds(ids: string[]): Promise<KeystoreRow[]>;
   /** Entries whose subject is `issuerSubject` and that are CAs: candidate issuers. */
   findIssuerCandidates(projectId: string, issuerSubject: string): Promise<KeystoreEntryRecord[]>;
   /** Entries that name `subject` as their issuer (to re-link when a CA arrives or leaves). */

@@ -52,6 +52,9 @@ describe("the Niagara seed, steps 1.1 and 1.3, through the use cases", () => {
       ["plant-ca", "green", "TRUSTED_ANCHOR"],
     ]);
 
+    expect((await listKeystore(owner, t.projectA, { status: "yellow" })).items.map((i) => i.alias)).toEqual(["niagara"]);
+    expect((await listKeystore(owner, t.projectA, { status: "green" })).items.map((i) => i.alias)).toEqual(["plant-ca"]);
+    expect(list.counts).toEqual({ green: 1, yellow: 1, red: 0 });
     const csr = await requestCsr(owner, { projectId: t.projectA, entryId: client.id, password: "entry-password" });
     expect(csr.filename).toBe("niagara.csr");
     const dir = opensslTempDir();

@@ -2,14 +2,14 @@ import "server-only";
 import { now } from "../../clock";
 import { notFound } from "../../errors";
 import { colonHex, parseCertificate } from "../../pki/certificate";
-import type { Shield, TrustResult } from "../../pki/chain";
+import { shieldColours, type Shield, type TrustResult } from "../../pki/chain";
 import { clusterMemberKey, decodeName, formatRfc2253, mongodEdgeCases, subjectFieldsOf } from "../../pki/names";
 import { toPem } from "../../pki/pem";
 import { ZKeystoreQuery, type TKeystoreQuery } from "../../schemas";
 import type { KeystoreRow } from "../../store/keystore-types";
 import type { AuthedCtx } from "../context";
 import { getProjectOrThrow } from "../guard";
-import { shieldOf, trustGraph } from "./trust";
+import { shieldOf, trustGraph, trustNodes } from "./trust";
 
 export const KEYSTORE_PAGE_SIZE = 50;
 
@@ -49,7 +49,8 @@ export async function listKeystore(ctx: AuthedCtx, projectId: string, raw: TKeys
   const parsed = ZKeystoreQuery.safeParse(raw);
   const q = parsed.success ? parsed.data : ZKeystoreQuery.parse({});
   const t = now();
-  const { nodes } = await trustGraph(ctx.rt.store, project.id);
+  const nodes = await trustNodes(ctx.rt.store, project.id);
+  const colours = shieldColours(nodes, t);
   const filter = {
     search: q.q || undefined,
     usage: q.usage,
@@ -58,19 +59,21 @@ export async function listKeystore(ctx: AuthedCtx, projectId: string, raw: TKeys
     desc: q.desc === "1",
   };
   const offset = (q.page - 1) * KEYSTORE_PAGE_SIZE;
-  let items: KeystoreListItem[];
+  let rows: KeystoreRow[];
   let total: number;
   if (q.status) {
-    const matching = (await ctx.rt.store.keystore.rows(project.id, filter)).map((r) => ({ r, trust: shieldOf(r.id, nodes, t) })).filter((x) => x.trust.shield === q.status);
-    total = matching.length;
-    items = matching.slice(offset, offset + KEYSTORE_PAGE_SIZE).map((x) => toItem(x.r, x.trust));
+    // Ids in sort order from the index, filtered by colour; only the page's rows are loaded.
+    const ids = (await ctx.rt.store.keystore.ids(project.id, filter)).filter((id) => colours.get(id) === q.status);
+    total = ids.length;
+    rows = await ctx.rt.store.keystore.rowsByIds(ids.slice(offset, offset + KEYSTORE_PAGE_SIZE));
   } else {
     const page = await ctx.rt.store.keystore.list(project.id, filter, { limit: KEYSTORE_PAGE_SIZE, offset });
     total = page.total;
-    items = page.items.map((r) => toItem(r, shieldOf(r.id, nodes, t)));
+    rows = page.items;
   }
+  const items = rows.map((r) => toItem(r, shieldOf(r.id, nodes, t)));
   const counts: Record<Shield, number> = { green: 0, yellow: 0, red: 0 };
-  for (const id of nodes.keys()) counts[shieldOf(id, nodes, t).shield]++;
+  for (const c of colours.values()) counts[c]++;
   return { items, total, page: q.page, pageSize: KEYSTORE_PAGE_SIZE, counts, query: q };
 }
 
@@ -146,4 +149,10 @@ export async function listSigningCas(ctx: AuthedCtx, projectId: string) {
   return (await ctx.rt.store.keystore.rows(project.id, { usage: "CA", sort: "alias" }))
     .filter((r) => r.hasPrivateKey && r.isCA && r.notAfter > t)
     .map((r) => ({ alias: r.alias, notAfter: r.notAfter }));
+}
+
+/** CA aliases for the "New" dialog's "Signed by" list: a light query, for those who may create entries. */
+export async function listCaAliases(ctx: AuthedCtx, projectId: string) {
+  const project = await getProjectOrThrow(ctx, projectId, "project.keystore.write");
+  return (await ctx.rt.store.keystore.rows(project.id, { usage: "CA", sort: "alias" })).filter((r) => r.hasPrivateKey && r.isCA).map((r) => ({ alias: r.alias }));
 }

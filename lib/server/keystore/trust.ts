@@ -1,10 +1,10 @@
 import "server-only";
 import { signatureVerifies } from "../../pki/certificate";
 import { evaluateTrust, type TrustNode, type TrustResult } from "../../pki/chain";
-import type { KeystoreEntryRecord, KeystoreRow } from "../../store/keystore-types";
+import type { KeystoreEntryRecord, KeystoreRow, TrustRow } from "../../store/keystore-types";
 import type { StoreReader, StoreWriter } from "../../store/types";
 
-export const toTrustNode = (r: KeystoreRow | KeystoreEntryRecord): TrustNode => ({
+export const toTrustNode = (r: TrustRow | KeystoreRow | KeystoreEntryRecord): TrustNode => ({
   id: r.id,
   alias: r.alias,
   notBefore: new Date(r.notBefore),
@@ -20,6 +20,11 @@ export const toTrustNode = (r: KeystoreRow | KeystoreEntryRecord): TrustNode => 
 export async function trustGraph(store: StoreReader, projectId: string): Promise<{ rows: KeystoreRow[]; nodes: Map<string, TrustNode> }> {
   const rows = await store.keystore.rows(projectId);
   return { rows, nodes: new Map(rows.map((r) => [r.id, toTrustNode(r)])) };
+}
+
+/** Only the trust columns (9 per entry, no sort): what the list page needs for shields and counts. */
+export async function trustNodes(store: StoreReader, projectId: string): Promise<Map<string, TrustNode>> {
+  return new Map((await store.keystore.trustRows(projectId)).map((r) => [r.id, toTrustNode(r)]));
 }
 
 export const shieldOf = (id: string, nodes: Map<string, TrustNode>, now: Date): TrustResult => evaluateTrust(id, nodes, now);

@@ -104,6 +104,23 @@ export function makeKeystoreRepo(db: Database.Database): KeystoreWriter {
       const order = `${SORT[query.sort ?? "alias"] ?? SORT.alias} ${query.desc ? "DESC" : "ASC"}, id`;
       return q(`SELECT ${LIGHT} FROM keystore_entries WHERE ${w.sql} ORDER BY ${order}`).all(...w.params).map(toRow);
     },
+    async trustRows(projectId) {
+      const rows = q("SELECT id, alias, not_before, not_after, is_ca, trusted_anchor, self_signed, issuer_entry_id, signature_ok FROM keystore_entries WHERE project_id = ?").raw().all(projectId) as unknown[][];
+      return rows.map((r) => ({
+        id: r[0] as string, alias: r[1] as string, notBefore: r[2] as string, notAfter: r[3] as string, isCA: r[4] === 1,
+        trustedAnchor: r[5] === 1, selfSigned: r[6] === 1, issuerEntryId: r[7] as string | null, signatureOk: r[8] === 1,
+      }));
+    },
+    async ids(projectId, query) {
+      const w = where(projectId, query);
+      const order = `${SORT[query.sort ?? "alias"] ?? SORT.alias} ${query.desc ? "DESC" : "ASC"}, id`;
+      return (q(`SELECT id FROM keystore_entries WHERE ${w.sql} ORDER BY ${order}`).pluck().all(...w.params) as string[]);
+    },
+    async rowsByIds(ids) {
+      if (!ids.length) return [];
+      const byId = new Map(q(`SELECT ${LIGHT} FROM keystore_entries WHERE id IN (SELECT value FROM json_each(?))`).all(JSON.stringify(ids)).map((r) => [(r as any).id as string, toRow(r)]));
+      return ids.map((id) => byId.get(id)).filter((r): r is KeystoreRow => !!r);
+    },
     async findBySpki(projectId, spki) {
       return q(`SELECT ${LIGHT} FROM keystore_entries WHERE project_id = ? AND spki_sha256 = ?`).all(projectId, spki).map(toRow);
     },

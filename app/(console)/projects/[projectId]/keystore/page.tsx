@@ -10,7 +10,7 @@ import { SortHeader } from "@/components/ui/sort-header";
 import { Table, td, th } from "@/components/ui/table";
 import { load, requirePageCtx } from "@/lib/next/page";
 import { keystoreAbilities } from "@/lib/server/keystore/abilities";
-import { listKeystore } from "@/lib/server/keystore/queries";
+import { listCaAliases, listKeystore } from "@/lib/server/keystore/queries";
 import { getProject } from "@/lib/server/projects";
 import { createEntryAction, importEntryAction } from "./actions";
 
@@ -19,8 +19,9 @@ export const metadata = { title: "Key Store" };
 export default async function KeystorePage({ params, searchParams }: { params: Promise<{ projectId: string }>; searchParams: Promise<Record<string, string | undefined>> }) {
   const [{ projectId }, sp] = await Promise.all([params, searchParams]);
   const ctx = await requirePageCtx();
-  const [{ project, org }, list, cas] = await load(() => Promise.all([getProject(ctx, projectId), listKeystore(ctx, projectId, sp), listKeystore(ctx, projectId, { usage: "CA", sort: "alias" })]));
+  const [{ project, org }, list] = await load(() => Promise.all([getProject(ctx, projectId), listKeystore(ctx, projectId, sp)]));
   const can = keystoreAbilities(ctx, project);
+  const cas = can.write ? await load(() => listCaAliases(ctx, projectId)) : [];
   const base = `/projects/${projectId}/keystore`;
   const query = { q: sp.q, usage: sp.usage, status: sp.status, expiring: sp.expiring, sort: sp.sort, desc: sp.desc };
   const sort = { current: list.query.sort, desc: list.query.desc === "1", base, query };
@@ -32,7 +33,7 @@ export default async function KeystorePage({ params, searchParams }: { params: P
         description="The project's certificates and their password-protected private keys: CAs, and the Client and Server certificates they sign for MongoDB X.509 authentication."
         actions={
           <>
-            {can.write ? <NewEntryDialog action={createEntryAction} projectId={projectId} cas={cas.items.filter((c) => c.hasPrivateKey).map((c) => ({ alias: c.alias }))} /> : null}
+            {can.write ? <NewEntryDialog action={createEntryAction} projectId={projectId} cas={cas} /> : null}
             {can.write ? <ImportDialog action={importEntryAction} projectId={projectId} /> : null}
             <Link href={`${base}/inventory`} className="self-center text-sm">
               Inventory
