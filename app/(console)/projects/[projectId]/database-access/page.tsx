@@ -63,7 +63,7 @@ export default async function DatabaseAccessPage({ params, searchParams }: { par
             <CopyButton text={list.mongosh} label="Copy commands" />
           </div>
           <p className="mb-2 text-sm text-slate-600 dark:text-slate-300">No connector manages this deployment&apos;s users, so run these as a user administrator:</p>
-          <pre className="max-w-4xl overflow-x-auto rounded bg-slate-100 p-3 text-xs dark:bg-slate-900" data-testid="mongosh-commands">{list.mongosh}</pre>
+          <pre tabIndex={0} aria-label="mongosh commands" className="max-w-4xl overflow-x-auto rounded bg-slate-100 p-3 text-xs dark:bg-slate-900" data-testid="mongosh-commands">{list.mongosh}</pre>
         </section>
       ) : null}
     </>

@@ -90,7 +90,7 @@ export default async function EntryPage({ params }: { params: Promise<{ projectI
           <h2 id="pem" className="font-semibold">PEM</h2>
           <CopyButton text={c.pem} label="Copy PEM" />
         </div>
-        <pre className="max-w-3xl overflow-x-auto rounded bg-slate-100 p-3 text-xs dark:bg-slate-900">{c.pem}</pre>
+        <pre tabIndex={0} aria-label="Certificate PEM" className="max-w-3xl overflow-x-auto rounded bg-slate-100 p-3 text-xs dark:bg-slate-900">{c.pem}</pre>
       </section>
       {can.write ? (
         <section aria-labelledby="manage" className="mb-6">
