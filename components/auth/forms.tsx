@@ -1,10 +1,8 @@
 "use client";
 
-import { ActionForm } from "../forms/action-form";
+import { ActionForm, type SafeAction } from "../forms/action-form";
 import { Field } from "../forms/form-errors";
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type SafeAction = (input: any) => Promise<any>;
 
 export function SetupForm({ action }: { action: SafeAction }) {
   return (

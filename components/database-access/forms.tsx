@@ -1,13 +1,11 @@
 "use client";
 
 import { useState } from "react";
-import { ActionForm } from "../forms/action-form";
+import { ActionForm, type SafeAction } from "../forms/action-form";
 import { CheckboxGroup, Field, SelectField } from "../forms/form-errors";
 import { Dialog } from "../ui/dialog";
 import { useToast } from "../ui/toast";
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type SafeAction = (input: any) => Promise<any>;
 const BUILT_IN = ["atlasAdmin", "readWriteAnyDatabase", "readAnyDatabase", "dbAdminAnyDatabase", "clusterMonitor", "backup", "enableSharding"];
 type Role = { roleName: string; databaseName: string; collectionName?: string };
 

@@ -13,9 +13,10 @@ type ActionResult = {
   validationErrors?: { formErrors?: string[]; fieldErrors?: Record<string, string[] | undefined> };
 } | undefined;
 
-// Any safe action: its typed input is enforced on the server by its zod schema.
+// Any safe action: its typed input is enforced on the server by its zod schema; forms hand it
+// loosely typed FormData-derived objects. The one `any` of the console lives here.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-type SafeAction = (input: any) => Promise<ActionResult>;
+export type SafeAction = (input: any) => Promise<any>;
 
 /**
  * FormData → plain object; fields listed in `arrays` always become arrays (checkbox groups), and
@@ -77,7 +78,7 @@ export function ActionForm({
     e.preventDefault();
     const form = e.currentTarget;
     startTransition(async () => {
-      const res = await action(await toInput(form, arrays));
+      const res: ActionResult = await action(await toInput(form, arrays));
       const ve = res?.validationErrors;
       const se = res?.serverError;
       if (ve || se) {

@@ -3,11 +3,9 @@
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { Dialog } from "../ui/dialog";
-import { ActionForm } from "./action-form";
+import { ActionForm, type SafeAction } from "./action-form";
 import { Field } from "./form-errors";
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type SafeAction = (input: any) => Promise<any>;
 
 /**
  * Destructive actions ask for the name typed out. The server checks the typed name again; the

@@ -1,14 +1,12 @@
 "use client";
 
 import { useState } from "react";
-import { ActionForm } from "../forms/action-form";
+import { ActionForm, type SafeAction } from "../forms/action-form";
 import { ConfirmDelete } from "../forms/confirm-delete";
 import { Field, SelectField } from "../forms/form-errors";
 import { Dialog } from "../ui/dialog";
 import { downloadFile } from "../ui/download";
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type SafeAction = (input: any) => Promise<any>;
 type Ids = { projectId: string; entryId: string };
 const Hidden = ({ v }: { v: Record<string, string | number> }) => (
   <>

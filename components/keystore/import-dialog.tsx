@@ -1,12 +1,10 @@
 "use client";
 
 import { useState } from "react";
-import { ActionForm } from "../forms/action-form";
+import { ActionForm, type SafeAction } from "../forms/action-form";
 import { Field, SelectField } from "../forms/form-errors";
 import { Dialog } from "../ui/dialog";
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type SafeAction = (input: any) => Promise<any>;
 
 /** "Import": a certificate (pairs with its key when the key is here), a PKCS#12, or PEM cert + key. */
 export function ImportDialog({ action, projectId }: { action: SafeAction; projectId: string }) {

@@ -1,13 +1,11 @@
 "use client";
 
 import { useState } from "react";
-import { ActionForm } from "../forms/action-form";
+import { ActionForm, type SafeAction } from "../forms/action-form";
 import { Field, FieldError, FormErrorsContext, SelectField } from "../forms/form-errors";
 import { Dialog } from "../ui/dialog";
 import { useContext } from "react";
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type SafeAction = (input: any) => Promise<any>;
 
 function SanErrors() {
   const errors = useContext(FormErrorsContext).subjectAltNames;

@@ -2,13 +2,11 @@
 
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
-import { ActionForm } from "../forms/action-form";
+import { ActionForm, type SafeAction } from "../forms/action-form";
 import { Field, SelectField } from "../forms/form-errors";
 import { bytesToBase64, downloadFile } from "../ui/download";
 import { useToast } from "../ui/toast";
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type SafeAction = (input: any) => Promise<any>;
 type Signed = { filename: string; contentType: string; base64: string; subject: string; serial: string; notAfter: string };
 
 const toBase64 = (text: string) => bytesToBase64(new TextEncoder().encode(text));

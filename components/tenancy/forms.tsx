@@ -1,12 +1,10 @@
 "use client";
 
-import { ActionForm } from "../forms/action-form";
+import { ActionForm, type SafeAction } from "../forms/action-form";
 import { CheckboxGroup, Field, SelectField } from "../forms/form-errors";
 import { Dialog } from "../ui/dialog";
 import { useToast } from "../ui/toast";
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type SafeAction = (input: any) => Promise<any>;
 type RoleOption = { value: string; label: string };
 
 export function CreateOrgForm({ action }: { action: SafeAction }) {
