@@ -5,6 +5,7 @@ import { join } from "node:path";
 import type { Download, Page } from "@playwright/test";
 import { expectNoSeriousA11yViolations } from "./support/a11y";
 import { expect, test } from "./support/fixtures";
+import { exportCertificateAs } from "./support/keystore";
 import { captureAction, replay } from "./support/server-actions";
 
 // The Niagara seed, steps 1.1 and 1.3, in the browser and in the seed's words: create a CA
@@ -90,12 +91,8 @@ test("Cert Request → Certificate Signer → Import → the green shield", asyn
   await expect(page.locator("[data-shield]").first()).toHaveAttribute("data-shield", "green");
   await expect(page.getByRole("list", { name: /Certificate chain/ })).toContainText("plant-ca");
   // openssl agrees with the shield and with the MongoDB user name.
-  await page.goto(`/projects/${state.projectId}/keystore`);
-  await page.getByRole("link", { name: "plant-ca", exact: true }).click();
-  await page.getByRole("button", { name: "Export", exact: true }).click();
-  const [ca] = await Promise.all([page.waitForEvent("download"), page.getByRole("dialog", { name: "Export the certificate" }).getByRole("button", { name: "OK" }).click()]);
   const caPath = join(dir, "plant-ca.pem");
-  await ca.saveAs(caPath);
+  await exportCertificateAs(page, state.projectId, "plant-ca", caPath);
   expect(execFileSync(OPENSSL, ["verify", "-CAfile", caPath, pemPath]).toString()).toContain("OK");
   expect(execFileSync(OPENSSL, ["x509", "-in", pemPath, "-noout", "-subject", "-nameopt", "RFC2253"]).toString().trim()).toBe("subject=CN=niagara-station,OU=Stations,O=Plant Ops,C=US");
 });

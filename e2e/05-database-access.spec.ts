@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expectNoSeriousA11yViolations } from "./support/a11y";
 import { expect, test } from "./support/fixtures";
+import { exportCertificateAs } from "./support/keystore";
 import { captureAction, replay } from "./support/server-actions";
 
 // The Niagara seed, steps 1.2 and 1.4: upload the CA in Security › Advanced (Self-managed X.509
@@ -15,12 +16,8 @@ const USER = "CN=niagara-station,OU=Stations,O=Plant Ops,C=US";
 let addUser: Awaited<ReturnType<typeof captureAction>> | undefined;
 
 test("1.2 upload the CA exported from the Key Store in Security › Advanced", async ({ ownerPage: page, state }) => {
-  await page.goto(`/projects/${state.projectId}/keystore`);
-  await page.getByRole("link", { name: "plant-ca", exact: true }).click();
-  await page.getByRole("button", { name: "Export", exact: true }).click();
-  const [ca] = await Promise.all([page.waitForEvent("download"), page.getByRole("dialog", { name: "Export the certificate" }).getByRole("button", { name: "OK" }).click()]);
   const caPath = join(dir, "plant-ca.pem");
-  await ca.saveAs(caPath);
+  await exportCertificateAs(page, state.projectId, "plant-ca", caPath);
 
   await page.getByRole("navigation", { name: "Sections" }).getByRole("link", { name: "Advanced" }).click();
   await expect(page.getByTestId("x509-status")).toHaveText("Off");

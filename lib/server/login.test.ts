@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { GatehouseError } from "@/lib/errors";
-import { anonCtx, auditTrail, createTestRuntime, freezeClock, grantOrg, MINUTE, PASSWORD, seedOrg, seedUser, type TestRuntime } from "@/test/support/runtime";
+import { anonCtx, auditTrail, createTestRuntime, failureOf, freezeClock, grantOrg, MINUTE, PASSWORD, seedOrg, seedUser, type TestRuntime } from "@/test/support/runtime";
 import { login } from "./auth";
 import { resolveSession } from "./sessions";
 
@@ -18,14 +18,7 @@ afterEach(() => {
 
 const IP = "203.0.113.50";
 const attempt = (email: string, password: string, ip = IP) => login(anonCtx(rt, ip), { email, password });
-const failure = async (p: Promise<unknown>): Promise<GatehouseError> => {
-  try {
-    await p;
-  } catch (err) {
-    return err as GatehouseError;
-  }
-  throw new Error("expected the sign-in to fail");
-};
+const failure = failureOf;
 
 describe("login", () => {
   it("signs in with the right password (email in any case) and records the sign-in", async () => {

@@ -1,3 +1,4 @@
+import type { GatehouseError } from "@/lib/errors";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -148,4 +149,14 @@ export async function auditedBy(rt: Runtime, fn: () => Promise<unknown>): Promis
     error = err;
   }
   return { events: (await auditTrail(rt)).slice(before), error };
+}
+
+/** The error a call fails with; the test fails if it succeeds. */
+export async function failureOf(p: Promise<unknown>): Promise<GatehouseError> {
+  try {
+    await p;
+  } catch (err) {
+    return err as GatehouseError;
+  }
+  throw new Error("expected the call to fail");
 }

@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { GatehouseError } from "@/lib/errors";
 import { toPem } from "@/lib/pki/pem";
-import { auditTrail, createTestRuntime, ctxFor, freezeClock, HOUR, seedTenants, type TestRuntime } from "@/test/support/runtime";
+import { auditTrail, createTestRuntime, ctxFor, failureOf, freezeClock, HOUR, seedTenants, type TestRuntime } from "@/test/support/runtime";
 import { createEntry } from "../keystore/create";
 import { exportCertificate } from "../keystore/export";
 import { createDatabaseUser, deleteDatabaseUser, listDatabaseUsers, updateDatabaseUser } from "./users";
@@ -19,14 +18,7 @@ afterEach(() => {
   clock.restore();
   rt.close();
 });
-const fail = async (p: Promise<unknown>) => {
-  try {
-    await p;
-  } catch (err) {
-    return err as GatehouseError;
-  }
-  throw new Error("expected a failure");
-};
+const fail = failureOf;
 const entry = (over: Record<string, unknown>) => ({ projectId: t.projectA, keyAlgorithm: "EC-P-256", validityDays: "365", password: "entry-password", confirmPassword: "entry-password", signedBy: "self", ...over });
 const readWrite = [{ kind: "builtin", roleName: "readWriteAnyDatabase" }];
 

@@ -1,8 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { GatehouseError } from "@/lib/errors";
-import { auditTrail, createTestRuntime, ctxFor, seedTenants, type TestRuntime } from "@/test/support/runtime";
+import { auditTrail, createTestRuntime, ctxFor, failureOf, seedTenants, type TestRuntime } from "@/test/support/runtime";
 import { openssl, opensslTempDir } from "@/test/support/openssl";
 import { createEntry } from "./create";
 import { requestCsr, signCsr } from "./csr";
@@ -18,14 +17,7 @@ beforeEach(async () => {
 });
 afterEach(() => rt.close());
 
-const fail = async (p: Promise<unknown>) => {
-  try {
-    await p;
-  } catch (err) {
-    return err as GatehouseError;
-  }
-  throw new Error("expected a failure");
-};
+const fail = failureOf;
 const text = (f: { base64: string }) => Buffer.from(f.base64, "base64").toString("utf8");
 
 const newEntry = (over: Record<string, unknown>) => ({
