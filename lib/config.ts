@@ -12,6 +12,10 @@ export type Config = {
   loginIpMaxFailures: number;
   loginLockMinutes: number;
   logLevel: "debug" | "info" | "warn" | "error";
+  /** How often an enabled connector's health check re-runs. */
+  connectorCheckSeconds: number;
+  /** How long one connectivity check may take before it reports a timeout. */
+  connectorTimeoutSeconds: number;
 };
 
 function int(env: Record<string, string | undefined>, name: string, dflt: number, min: number, max: number): number {
@@ -40,6 +44,8 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     loginMaxFailures: int(env, "GATEHOUSE_LOGIN_MAX_FAILURES", 5, 1, 1000),
     loginIpMaxFailures: int(env, "GATEHOUSE_LOGIN_IP_MAX_FAILURES", 20, 1, 100000),
     loginLockMinutes: int(env, "GATEHOUSE_LOGIN_LOCK_MINUTES", 15, 1, 24 * 60),
+    connectorCheckSeconds: int(env, "GATEHOUSE_CONNECTOR_CHECK_SECONDS", 300, 5, 24 * 3600),
+    connectorTimeoutSeconds: int(env, "GATEHOUSE_CONNECTOR_TIMEOUT_SECONDS", 10, 1, 120),
     logLevel: (["debug", "info", "warn", "error"].includes(level) ? level : "info") as Config["logLevel"],
   };
 }

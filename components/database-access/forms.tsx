@@ -103,10 +103,21 @@ export function EditDatabaseUserDialog({ action, projectId, user }: { action: Sa
 }
 
 export function DeleteDatabaseUserDialog({ action, projectId, user }: { action: SafeAction; projectId: string; user: { id: string; username: string; version: number } }) {
+  const toast = useToast();
   return (
     <Dialog trigger="Delete" title={`Delete ${user.username}`} triggerVariant="ghost">
       {(close) => (
-        <ActionForm action={action} submitLabel="Delete" submitVariant="danger" successMessage={`Deleted ${user.username}.`} onSuccess={close}>
+        <ActionForm
+          action={action}
+          submitLabel="Delete"
+          submitVariant="danger"
+          onSuccess={(d) => {
+            const r = d as { removed: boolean; user: { syncError: string | null } | null } | undefined;
+            if (r && !r.removed) toast("error", `${user.username} is not removed from the deployment yet: ${r.user?.syncError ?? "pending"}`);
+            else toast("success", `Deleted ${user.username}.`);
+            close();
+          }}
+        >
           <input type="hidden" name="projectId" value={projectId} />
           <input type="hidden" name="userId" value={user.id} />
           <input type="hidden" name="version" value={user.version} />
@@ -134,5 +145,15 @@ export function X509Dialog({ action, projectId, version, enabled, keystoreCas }:
         </ActionForm>
       )}
     </Dialog>
+  );
+}
+
+/** "Retry": re-applies a user whose change did not reach the deployment. */
+export function RetrySyncButton({ action, projectId, userId }: { action: SafeAction; projectId: string; userId: string }) {
+  return (
+    <ActionForm action={action} submitLabel="Retry" pendingLabel="Retrying…" ariaLabel="Retry" className="inline" successMessage="Applied again; see the sync status.">
+      <input type="hidden" name="projectId" value={projectId} />
+      <input type="hidden" name="userId" value={userId} />
+    </ActionForm>
   );
 }

@@ -54,6 +54,7 @@ export function ActionForm({
   submitVariant = "primary",
   ariaLabel,
   submitDisabled = false,
+  pendingLabel = "Working…",
 }: {
   action: SafeAction;
   children: ReactNode;
@@ -66,6 +67,8 @@ export function ActionForm({
   submitVariant?: "primary" | "danger";
   ariaLabel?: string;
   submitDisabled?: boolean;
+  /** What the button says while the action runs (e.g. "Connecting…"). */
+  pendingLabel?: string;
 }) {
   const [errors, setErrors] = useState<FieldErrorMap>({});
   const [formError, setFormError] = useState<string[] | undefined>();
@@ -112,13 +115,14 @@ export function ActionForm({
         {children}
         <button
           type="submit"
+          aria-busy={pending || undefined}
           disabled={pending || submitDisabled}
           className={
             (submitVariant === "danger" ? "bg-red-700 hover:bg-red-800" : "bg-brand-700 hover:bg-brand-800") +
             " inline-flex items-center rounded-md px-3 py-2 text-sm font-medium text-white disabled:cursor-wait disabled:bg-slate-500"
           }
         >
-          {pending ? "Working…" : submitLabel}
+          {pending ? pendingLabel : submitLabel}
         </button>
       </form>
     </FormErrorsContext.Provider>

@@ -34,11 +34,11 @@ export function ExportCertificateDialog({ action, ids }: { action: SafeAction; i
   );
 }
 
-export function ExportWithKeyDialog({ action, ids, alias }: { action: SafeAction; ids: Ids; alias: string }) {
+export function ExportWithKeyDialog({ action, ids, alias, trigger = "Export with private key" }: { action: SafeAction; ids: Ids; alias: string; trigger?: string }) {
   const [format, setFormat] = useState("pem");
   const [unencrypted, setUnencrypted] = useState(false);
   return (
-    <Dialog trigger="Export with private key" title={`Export "${alias}" with its private key`}>
+    <Dialog trigger={trigger} title={`Export "${alias}" with its private key`}>
       {(close) => (
         <ActionForm action={action} submitLabel="Export" successMessage="Exported. The export is recorded in the audit trail." onSuccess={(d) => (save(d), close())}>
           <Hidden v={ids} />

@@ -38,6 +38,8 @@ const OWN_PROJECT = `
   project.security.write     Y          h            -              Y             -                   -
   project.dbusers.read       Y          h            Y              Y             Y                   Y
   project.dbusers.write      Y          h            -              Y             -                   Y
+  project.connectors.read    Y          h            Y              Y             Y                   Y
+  project.connectors.write   Y          h            -              Y             -                   -
 `;
 
 // Scope: project P3, another project of the same organization A. Organization-wide roles reach
@@ -58,6 +60,8 @@ const SIBLING_PROJECT = `
   project.security.write     Y          h            -              h             h                   h
   project.dbusers.read       Y          h            Y              h             h                   h
   project.dbusers.write      Y          h            -              h             h                   h
+  project.connectors.read    Y          h            Y              h             h                   h
+  project.connectors.write   Y          h            -              h             h                   h
 `;
 
 type Cell = "Y" | "-" | "h";

@@ -36,6 +36,10 @@ export const PROJECT_PERMISSIONS = {
   "project.security.write": ["GROUP_OWNER", "ORG_OWNER"],
   "project.dbusers.read": ["GROUP_OWNER", "GROUP_READ_ONLY", "GROUP_DATABASE_ACCESS_ADMIN", "ORG_OWNER", "ORG_READ_ONLY"],
   "project.dbusers.write": ["GROUP_OWNER", "GROUP_DATABASE_ACCESS_ADMIN", "ORG_OWNER"],
+  // Connectors hold a deployment's credentials (a certificate alias and its password): everyone in
+  // the project sees their status; only owners create, change, enable or check them.
+  "project.connectors.read": ["GROUP_OWNER", "GROUP_READ_ONLY", "GROUP_DATABASE_ACCESS_ADMIN", "ORG_OWNER", "ORG_READ_ONLY"],
+  "project.connectors.write": ["GROUP_OWNER", "ORG_OWNER"],
 } as const satisfies Record<string, readonly (OrgRole | ProjectRole)[]>;
 
 export type OrgPermission = keyof typeof ORG_PERMISSIONS;

@@ -90,17 +90,21 @@ type Privilege = { resource?: { db?: string; collection?: string; anyResource?: 
 
 const reaches = (database: string) => (p: Privilege) => p.resource?.anyResource === true || p.resource?.db === database || p.resource?.db === "";
 
-export async function checkConnectivity(input: CheckConnectivityInput): Promise<ConnectivityResult> {
-  const started = performance.now();
+/** Everything decided before the network: the driver's URI and options, or why not. */
+export type PreparedConnection =
+  | { ok: true; uri: string; options: MongoClientOptions; ctx: ClassifyContext; analysis: ConnectionStringAnalysis; subject?: string }
+  | { ok: false; failure: Classified; subject?: string };
+
+/**
+ * Reads the connection string as the driver will and turns the credentials into driver options
+ * (a TLS context built in memory for X.509). A wrong key password, a bad CA or a string the
+ * driver would refuse fail here, before any network call.
+ */
+export function prepareConnection(input: Omit<CheckConnectivityInput, "MongoClientImpl">): PreparedConnection {
   const timeoutMs = input.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const { auth } = input;
   let subject: string | undefined;
-  const fail = (c: Classified): ConnectivityFailure => ({
-    ok: false,
-    ...c,
-    ...(subject ? { subject } : {}),
-    durationMs: Math.round(performance.now() - started),
-  });
+  const fail = (failure: Classified): PreparedConnection => ({ ok: false, failure, ...(subject ? { subject } : {}) });
 
   const analysis = analyzeConnectionString(input.uri, auth.kind);
   if (!analysis.ok) {
@@ -144,11 +148,28 @@ export async function checkConnectivity(input: CheckConnectivityInput): Promise<
     srvHost: analysis.srv ? analysis.hosts[0] : undefined,
     timeoutMs,
   };
+  return { ok: true, uri: connectionStringForDriver(analysis.normalized!), options, ctx, analysis, ...(subject ? { subject } : {}) };
+}
+
+export async function checkConnectivity(input: CheckConnectivityInput): Promise<ConnectivityResult> {
+  const started = performance.now();
+  const timeoutMs = input.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const { auth } = input;
+  const prepared = prepareConnection(input);
+  const subject = prepared.subject;
+  const fail = (c: Classified): ConnectivityFailure => ({
+    ok: false,
+    ...c,
+    ...(subject ? { subject } : {}),
+    durationMs: Math.round(performance.now() - started),
+  });
+  if (!prepared.ok) return fail(prepared.failure);
+  const { ctx, analysis } = prepared;
 
   const Impl = input.MongoClientImpl ?? MongoClient;
   let client: MongoClientLike;
   try {
-    client = new Impl(connectionStringForDriver(analysis.normalized!), options);
+    client = new Impl(prepared.uri, prepared.options);
   } catch (err) {
     return fail(classifyConnectivityError(err, ctx));
   }

@@ -5,7 +5,7 @@ export const BUILT_IN_ROLES = ["atlasAdmin", "readWriteAnyDatabase", "readAnyDat
 export const SPECIFIC_ROLES = ["read", "readWrite", "dbAdmin"] as const;
 export const TEMPORARY = { "6h": 6 * 3600_000, "1d": 86_400_000, "1w": 7 * 86_400_000 } as const;
 
-const ZDbName = z
+export const ZDbName = z
   .string()
   .trim()
   .min(1, "Enter a database name.")
@@ -45,6 +45,7 @@ export const ZUpdateDatabaseUserInput = z.object({
   description: z.string().trim().max(200).optional(),
 });
 export const ZDeleteDatabaseUserInput = z.object({ projectId: ZId, userId: ZId, version: ZVersion });
+export const ZRetryDatabaseUserInput = z.object({ projectId: ZId, userId: ZId });
 
 export const ZSaveX509Input = z.object({
   projectId: ZId,

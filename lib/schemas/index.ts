@@ -4,3 +4,4 @@ export * from "./tenancy";
 export * from "./audit";
 export * from "./keystore";
 export * from "./database-access";
+export * from "./connectors";

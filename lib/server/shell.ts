@@ -28,6 +28,7 @@ export async function getShellData(ctx: AuthedCtx, scope: { orgId?: string; proj
     if (can(p, "project.dbusers.read", s)) security.push({ href: `${base}/database-access`, label: "Database Access" });
     if (can(p, "project.security.read", s)) security.push({ href: `${base}/security/advanced`, label: "Advanced" });
     if (security.length) nav.push({ title: "Security", links: security });
+    if (can(p, "project.connectors.read", s)) nav.push({ title: "Drivers", links: [{ href: `${base}/connectors`, label: "Connectors" }] });
     const access: NavLinkDto[] = [];
     if (can(p, "project.members.read", s)) access.push({ href: `${base}/access`, label: "Project Access" });
     if (access.length) nav.push({ title: "Access Manager", links: access });

@@ -19,6 +19,17 @@ export async function startGatehouse(): Promise<void> {
     setInterval(() => {
       purgeExpiredDatabaseUsers(rt).catch((err) => log.error("purging expired database users failed", { error: (err as Error).message }));
     }, 60_000).unref();
+    // Enabled connectors re-check their deployment every GATEHOUSE_CONNECTOR_CHECK_SECONDS; the
+    // loop wakes often enough to honour short intervals and never runs two rounds at once.
+    const { runDueHealthChecks } = await import("./connectors/check");
+    let running = false;
+    setInterval(() => {
+      if (running) return;
+      running = true;
+      runDueHealthChecks(rt)
+        .catch((err) => log.error("connector health checks failed", { error: (err as Error).message }))
+        .finally(() => (running = false));
+    }, Math.min(30_000, rt.config.connectorCheckSeconds * 1000)).unref();
   } catch (err) {
     log.error(`Gatehouse cannot start: ${err instanceof Error ? err.message : String(err)}`);
     process.exit(1);

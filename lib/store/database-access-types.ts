@@ -18,9 +18,11 @@ export type DatabaseUserRecord = Versioned & {
   deleteAfter: string | null;
   syncStatus: SyncStatus;
   syncError: string | null;
+  /** Removed in Database Access; kept until dropUser has run on the managed deployment. */
+  pendingDrop: boolean;
 };
 
-export type DatabaseUserPatch = Partial<Pick<DatabaseUserRecord, "sealedPassword" | "roles" | "description" | "deleteAfter" | "syncStatus" | "syncError">>;
+export type DatabaseUserPatch = Partial<Pick<DatabaseUserRecord, "sealedPassword" | "roles" | "description" | "deleteAfter" | "syncStatus" | "syncError" | "pendingDrop">>;
 
 export interface DatabaseAccessReader {
   getX509(projectId: string): Promise<ProjectX509Record | null>;
@@ -38,5 +40,7 @@ export interface DatabaseAccessWriter extends DatabaseAccessReader {
   updateUser(id: string, expectedVersion: number, patch: DatabaseUserPatch): Promise<DatabaseUserRecord>;
   /** Sync bookkeeping; not a user edit, so no version bump. */
   setSync(id: string, status: SyncStatus, error: string | null): Promise<void>;
+  /** Every user of the project to `status` (a connector started or stopped managing users). */
+  setSyncAll(projectId: string, status: SyncStatus): Promise<void>;
   deleteUser(id: string, expectedVersion?: number): Promise<void>;
 }

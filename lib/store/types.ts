@@ -1,4 +1,5 @@
 import type { OrgRole, ProjectRole } from "../authz/roles";
+import type { ConnectorsReader, ConnectorsWriter } from "./connectors-types";
 import type { DatabaseAccessReader, DatabaseAccessWriter } from "./database-access-types";
 import type { KeystoreReader, KeystoreWriter } from "./keystore-types";
 
@@ -107,6 +108,7 @@ export interface StoreReader {
   throttle: { get(key: string): Promise<ThrottleRecord | null> };
   keystore: KeystoreReader;
   databaseAccess: DatabaseAccessReader;
+  connectors: ConnectorsReader;
 }
 
 export interface StoreWriter extends StoreReader {
@@ -141,6 +143,7 @@ export interface StoreWriter extends StoreReader {
   throttle: StoreReader["throttle"] & { put(t: ThrottleRecord): Promise<void>; clear(key: string): Promise<void> };
   keystore: KeystoreWriter;
   databaseAccess: DatabaseAccessWriter;
+  connectors: ConnectorsWriter;
 }
 
 export type StoreHealth = { ok: boolean; kind: string; schemaVersion: number; detail?: string };

@@ -5,13 +5,14 @@ import { GatehouseError, notFound } from "../../errors";
 import { newId } from "../../ids";
 import { parseCertificate } from "../../pki/certificate";
 import { mongodEdgeCases, parseX509UserName } from "../../pki/names";
-import { TEMPORARY, ZCreateDatabaseUserInput, ZDeleteDatabaseUserInput, ZUpdateDatabaseUserInput, parseInput } from "../../schemas";
+import { TEMPORARY, ZCreateDatabaseUserInput, ZDeleteDatabaseUserInput, ZRetryDatabaseUserInput, ZUpdateDatabaseUserInput, parseInput } from "../../schemas";
 import { seal } from "../../secrets";
 import type { DatabaseUserRecord, DatabaseUserRole } from "../../store/database-access-types";
 import { actorOf, type AuthedCtx } from "../context";
 import type { Runtime } from "../runtime";
 import { getProjectOrThrow } from "../guard";
 import { mongoshUserCommands } from "../../mongo/user-commands";
+import { syncUsers } from "../connectors/sync";
 
 const field = (name: string, message: string, code: "VALIDATION" | "CONFLICT" = "VALIDATION") => new GatehouseError(code, message, { fieldErrors: { [name]: [message] } });
 
@@ -32,33 +33,63 @@ export type DatabaseUserDto = {
   temporaryUntil: string | null;
   syncStatus: string;
   syncError: string | null;
+  pendingDrop: boolean;
   version: number;
 };
 
 const toDto = (u: DatabaseUserRecord): DatabaseUserDto => ({
   id: u.id, username: u.username, database: u.database, authMethod: u.authMethod, roles: u.roles, roleLabels: u.roles.map(roleLabel),
-  description: u.description, temporaryUntil: u.deleteAfter, syncStatus: u.syncStatus, syncError: u.syncError, version: u.version,
+  description: u.description, temporaryUntil: u.deleteAfter, syncStatus: u.syncStatus, syncError: u.syncError, pendingDrop: u.pendingDrop, version: u.version,
 });
 
-/** Removes temporary users whose time is up (Atlas deletes them itself); audited as the system. */
+/**
+ * Removes temporary users whose time is up (Atlas deletes them itself); audited as the system.
+ * With a connector that manages users, they are dropped on the deployment too (and stay listed,
+ * failed, until that works).
+ */
 export async function purgeExpiredDatabaseUsers(rt: Runtime): Promise<number> {
   const expired = await rt.store.databaseAccess.listExpiredUsers(nowIso());
+  const projects = new Set<string>();
   for (const u of expired) {
-    const project = await rt.store.projects.get(u.projectId);
+    const [project, manager] = await Promise.all([rt.store.projects.get(u.projectId), rt.store.connectors.userManager(u.projectId)]);
+    if (manager) projects.add(u.projectId);
     await rt.store.transaction(async (tx) => {
-      await tx.databaseAccess.deleteUser(u.id);
-      await recordAudit(tx, { id: null, label: "system", ip: null }, { action: "dbuser.expired", target: `dbuser:${u.id}`, orgId: project?.orgId ?? null, projectId: u.projectId, detail: { username: u.username, database: u.database } });
+      if (manager) await tx.databaseAccess.updateUser(u.id, u.version, { pendingDrop: true, syncStatus: "pending" });
+      else await tx.databaseAccess.deleteUser(u.id);
+      if (!u.pendingDrop) await recordAudit(tx, { id: null, label: "system", ip: null }, { action: "dbuser.expired", target: `dbuser:${u.id}`, orgId: project?.orgId ?? null, projectId: u.projectId, detail: { username: u.username, database: u.database } });
     });
   }
+  for (const projectId of projects) await syncUsers(rt, projectId, expired.filter((u) => u.projectId === projectId).map((u) => u.id));
   return expired.length;
+}
+
+/** With a connector that manages users, applies the change now; the record says how it went. */
+async function applyIfManaged(rt: Runtime, projectId: string, userId: string, managed: boolean): Promise<DatabaseUserRecord | null> {
+  if (managed) await syncUsers(rt, projectId, [userId]);
+  return rt.store.databaseAccess.getUser(userId);
+}
+
+/** "Retry" on a user whose change failed to reach the deployment. */
+export async function retryDatabaseUserSync(ctx: AuthedCtx, raw: unknown) {
+  const input = parseInput(ZRetryDatabaseUserInput, raw);
+  const project = await getProjectOrThrow(ctx, input.projectId, "project.dbusers.write");
+  const u = await ctx.rt.store.databaseAccess.getUser(input.userId);
+  if (!u || u.projectId !== project.id) throw notFound("This database user");
+  if (!(await ctx.rt.store.connectors.userManager(project.id))) throw new GatehouseError("VALIDATION", "No connector manages this project's database users; run the mongosh commands shown on the page instead.");
+  const result = await syncUsers(ctx.rt, project.id, [u.id]);
+  await ctx.rt.store.transaction((tx) =>
+    recordAudit(tx, actorOf(ctx), { action: "dbuser.sync_retried", target: `dbuser:${u.id}`, orgId: project.orgId, projectId: project.id, outcome: result.failed ? "failure" : "success", detail: { username: u.username, database: u.database } }),
+  );
+  const after = await ctx.rt.store.databaseAccess.getUser(u.id);
+  return after ? toDto(after) : null;
 }
 
 export async function listDatabaseUsers(ctx: AuthedCtx, projectId: string) {
   const project = await getProjectOrThrow(ctx, projectId, "project.dbusers.read");
   await purgeExpiredDatabaseUsers(ctx.rt);
-  const [users, x509] = await Promise.all([ctx.rt.store.databaseAccess.listUsers(project.id), ctx.rt.store.databaseAccess.getX509(project.id)]);
+  const [users, x509, manager] = await Promise.all([ctx.rt.store.databaseAccess.listUsers(project.id), ctx.rt.store.databaseAccess.getX509(project.id), ctx.rt.store.connectors.userManager(project.id)]);
   const dtos = users.map(toDto);
-  return { users: dtos, x509Enabled: x509?.enabled ?? false, mongosh: dtos.filter((u) => u.syncStatus === "unmanaged").map(mongoshCommandsFor).join("\n\n") };
+  return { users: dtos, x509Enabled: x509?.enabled ?? false, manager: manager ? { id: manager.id, name: manager.name, enabled: manager.enabled } : null, mongosh: dtos.filter((u) => u.syncStatus === "unmanaged").map(mongoshCommandsFor).join("\n\n") };
 }
 
 /** X.509 user names the Key Store can vouch for: its Client certificates' exact MongoDB user names. */
@@ -100,17 +131,18 @@ export async function createDatabaseUser(ctx: AuthedCtx, raw: unknown) {
     if (!input.password || input.password.length < 8) throw field("password", "Use at least 8 characters for the database user's password.");
     sealedPassword = seal(ctx.rt.masterKey, `dbuser-password:${id}`, input.password);
   }
+  const managed = !!(await ctx.rt.store.connectors.userManager(project.id));
   const t = nowIso();
   const user: DatabaseUserRecord = {
     id, projectId: project.id, username: input.username, database, authMethod: input.authMethod, sealedPassword, roles: toRoles(input.roles as RoleInput[]),
     description: input.description || null, deleteAfter: input.temporary ? new Date(now().getTime() + TEMPORARY[input.temporary]).toISOString() : null,
-    syncStatus: "unmanaged", syncError: null, version: 1, createdAt: t, updatedAt: t,
+    syncStatus: managed ? "pending" : "unmanaged", syncError: null, pendingDrop: false, version: 1, createdAt: t, updatedAt: t,
   };
   await ctx.rt.store.transaction(async (tx) => {
     await tx.databaseAccess.insertUser(user);
     await recordAudit(tx, actorOf(ctx), { action: "dbuser.created", target: `dbuser:${id}`, orgId: project.orgId, projectId: project.id, detail: { username: user.username, database, roles: user.roles.map(roleLabel), temporaryUntil: user.deleteAfter } });
   });
-  return { user: toDto(user), warnings };
+  return { user: toDto((await applyIfManaged(ctx.rt, project.id, id, managed)) ?? user), warnings };
 }
 
 export async function updateDatabaseUser(ctx: AuthedCtx, raw: unknown) {
@@ -118,6 +150,7 @@ export async function updateDatabaseUser(ctx: AuthedCtx, raw: unknown) {
   const project = await getProjectOrThrow(ctx, input.projectId, "project.dbusers.write");
   const u = await ctx.rt.store.databaseAccess.getUser(input.userId);
   if (!u || u.projectId !== project.id) throw notFound("This database user");
+  if (u.pendingDrop) throw new GatehouseError("VALIDATION", `${u.username} is being removed from the deployment; retry the removal instead of editing it.`);
   let sealedPassword: string | undefined;
   if (input.password) {
     if (u.authMethod !== "SCRAM") throw field("password", "A Certificate user has no password: the certificate is the credential.");
@@ -125,12 +158,13 @@ export async function updateDatabaseUser(ctx: AuthedCtx, raw: unknown) {
     sealedPassword = seal(ctx.rt.masterKey, `dbuser-password:${u.id}`, input.password);
   }
   const roles = toRoles(input.roles as RoleInput[]);
+  const managed = !!(await ctx.rt.store.connectors.userManager(project.id));
   const updated = await ctx.rt.store.transaction(async (tx) => {
-    const r = await tx.databaseAccess.updateUser(u.id, input.version, { roles, description: input.description ?? u.description, ...(sealedPassword ? { sealedPassword } : {}) });
+    const r = await tx.databaseAccess.updateUser(u.id, input.version, { roles, description: input.description ?? u.description, ...(sealedPassword ? { sealedPassword } : {}), ...(managed ? { syncStatus: "pending" as const } : {}) });
     await recordAudit(tx, actorOf(ctx), { action: "dbuser.updated", target: `dbuser:${u.id}`, orgId: project.orgId, projectId: project.id, detail: { username: u.username, database: u.database, roles: roles.map(roleLabel), passwordChanged: !!sealedPassword } });
     return r;
   });
-  return toDto(updated);
+  return toDto((await applyIfManaged(ctx.rt, project.id, u.id, managed)) ?? updated);
 }
 
 export async function deleteDatabaseUser(ctx: AuthedCtx, raw: unknown) {
@@ -138,10 +172,15 @@ export async function deleteDatabaseUser(ctx: AuthedCtx, raw: unknown) {
   const project = await getProjectOrThrow(ctx, input.projectId, "project.dbusers.write");
   const u = await ctx.rt.store.databaseAccess.getUser(input.userId);
   if (!u || u.projectId !== project.id) throw notFound("This database user");
+  const managed = !!(await ctx.rt.store.connectors.userManager(project.id));
   await ctx.rt.store.transaction(async (tx) => {
-    await tx.databaseAccess.deleteUser(u.id, input.version);
+    // Managed: the user stays listed ("pending removal") until dropUser has run on the deployment.
+    if (managed) await tx.databaseAccess.updateUser(u.id, input.version, { pendingDrop: true, syncStatus: "pending" });
+    else await tx.databaseAccess.deleteUser(u.id, input.version);
     await recordAudit(tx, actorOf(ctx), { action: "dbuser.deleted", target: `dbuser:${u.id}`, orgId: project.orgId, projectId: project.id, detail: { username: u.username, database: u.database } });
   });
+  const left = await applyIfManaged(ctx.rt, project.id, u.id, managed);
+  return { removed: !left, user: left ? toDto(left) : null };
 }
 
 /**

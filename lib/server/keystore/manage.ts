@@ -39,6 +39,11 @@ export async function deleteEntry(ctx: AuthedCtx, raw: unknown) {
   if (input.confirmName !== entry.alias) {
     throw new GatehouseError("VALIDATION", "Type the alias exactly to confirm.", { fieldErrors: { confirmName: [`Type "${entry.alias}" to confirm.`] } });
   }
+  const users = await ctx.rt.store.connectors.usingEntry(entry.id);
+  if (users.length) {
+    const m = `"${entry.alias}" is used by the connector${users.length > 1 ? "s" : ""} ${users.map((c) => `"${c.name}"`).join(", ")}. Edit or delete ${users.length > 1 ? "them" : "it"} first.`;
+    throw new GatehouseError("CONFLICT", m, { fieldErrors: { confirmName: [m] } });
+  }
   await ctx.rt.store.transaction(async (tx) => {
     const issued = await tx.keystore.countIssuedBy(entry.id);
     await tx.keystore.delete(entry.id, input.version);

@@ -17,12 +17,13 @@ const toUser = (r: any): DatabaseUserRecord => ({
   deleteAfter: r.delete_after,
   syncStatus: r.sync_status,
   syncError: r.sync_error,
+  pendingDrop: r.pending_drop === 1,
   version: r.version,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
 });
 
-const COLS: Record<string, string> = { sealedPassword: "sealed_password", roles: "roles", description: "description", deleteAfter: "delete_after", syncStatus: "sync_status", syncError: "sync_error" };
+const COLS: Record<string, string> = { sealedPassword: "sealed_password", roles: "roles", description: "description", deleteAfter: "delete_after", syncStatus: "sync_status", syncError: "sync_error", pendingDrop: "pending_drop" };
 
 function duplicate(u: { username: string; database: string }) {
   const m = `A database user "${u.username}" already exists in ${u.database}.`;
@@ -71,9 +72,9 @@ export function makeDatabaseAccessRepo(db: Database.Database): DatabaseAccessWri
     },
     async insertUser(u) {
       try {
-        q(`INSERT INTO database_users (id, project_id, username, database, auth_method, sealed_password, roles, description, delete_after, sync_status, sync_error, version, created_at, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
-          u.id, u.projectId, u.username, u.database, u.authMethod, u.sealedPassword, JSON.stringify(u.roles), u.description, u.deleteAfter, u.syncStatus, u.syncError, u.version, u.createdAt, u.updatedAt,
+        q(`INSERT INTO database_users (id, project_id, username, database, auth_method, sealed_password, roles, description, delete_after, sync_status, sync_error, pending_drop, version, created_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
+          u.id, u.projectId, u.username, u.database, u.authMethod, u.sealedPassword, JSON.stringify(u.roles), u.description, u.deleteAfter, u.syncStatus, u.syncError, u.pendingDrop ? 1 : 0, u.version, u.createdAt, u.updatedAt,
         );
       } catch (err) {
         if ((err as { code?: string }).code === "SQLITE_CONSTRAINT_UNIQUE") throw duplicate(u);
@@ -86,7 +87,7 @@ export function makeDatabaseAccessRepo(db: Database.Database): DatabaseAccessWri
       for (const [k, v] of Object.entries(patch)) {
         if (v === undefined) continue;
         sets.push(`${COLS[k]} = ?`);
-        vals.push(k === "roles" ? JSON.stringify(v) : v);
+        vals.push(k === "roles" ? JSON.stringify(v) : typeof v === "boolean" ? (v ? 1 : 0) : v);
       }
       if (!sets.length) throw new TypeError("updateUser called with an empty patch");
       const res = q(`UPDATE database_users SET ${sets.join(", ")}, version = version + 1, updated_at = ? WHERE id = ? AND version = ?`).run(...vals, nowIso(), id, expectedVersion);
@@ -98,6 +99,9 @@ export function makeDatabaseAccessRepo(db: Database.Database): DatabaseAccessWri
     },
     async setSync(id, status, error) {
       q("UPDATE database_users SET sync_status = ?, sync_error = ? WHERE id = ?").run(status, error, id);
+    },
+    async setSyncAll(projectId, status) {
+      q("UPDATE database_users SET sync_status = ?, sync_error = NULL WHERE project_id = ?").run(status, projectId);
     },
     async deleteUser(id, expectedVersion) {
       const res = expectedVersion === undefined ? q("DELETE FROM database_users WHERE id = ?").run(id) : q("DELETE FROM database_users WHERE id = ? AND version = ?").run(id, expectedVersion);

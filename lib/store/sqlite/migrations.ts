@@ -172,4 +172,52 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX database_users_expiry ON database_users (delete_after) WHERE delete_after IS NOT NULL;
     `,
   },
+  {
+    version: 4,
+    name: "connectors",
+    sql: `
+      CREATE TABLE connectors (
+        id TEXT PRIMARY KEY,
+        project_id TEXT NOT NULL REFERENCES projects (id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        connection_string TEXT NOT NULL,
+        database_name TEXT NOT NULL,
+        auth_scheme TEXT NOT NULL CHECK (auth_scheme IN ('x509', 'password', 'none')),
+        -- The Key Store entry whose certificate and key sign in (X.509). NO ACTION (checked at the
+        -- end of the statement, so deleting the project still cascades): the Key Store refuses to
+        -- delete an entry a connector still uses instead of breaking the connector silently.
+        certificate_entry_id TEXT REFERENCES keystore_entries (id),
+        username TEXT,
+        -- The certificate's key password (X.509) or the SCRAM password, sealed with the master key.
+        sealed_secret TEXT,
+        ca_entry_id TEXT REFERENCES keystore_entries (id),
+        enabled INTEGER NOT NULL DEFAULT 0,
+        manages_users INTEGER NOT NULL DEFAULT 0,
+        status TEXT NOT NULL DEFAULT 'disabled' CHECK (status IN ('disabled', 'checking', 'connected', 'fault')),
+        last_check TEXT,
+        checked_at TEXT,
+        version INTEGER NOT NULL DEFAULT 1,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+      CREATE UNIQUE INDEX connectors_name ON connectors (project_id, name COLLATE NOCASE);
+      -- At most one connector applies Database Access to a project's deployment.
+      CREATE UNIQUE INDEX connectors_manager ON connectors (project_id) WHERE manages_users = 1;
+      CREATE INDEX connectors_due ON connectors (enabled, checked_at);
+
+      CREATE TABLE connector_checks (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        connector_id TEXT NOT NULL REFERENCES connectors (id) ON DELETE CASCADE,
+        at TEXT NOT NULL,
+        trigger TEXT NOT NULL,
+        ok INTEGER NOT NULL,
+        result TEXT NOT NULL
+      );
+      CREATE INDEX connector_checks_connector ON connector_checks (connector_id, id);
+
+      -- A user removed in Database Access while a connector manages users stays listed until
+      -- dropUser has run on the deployment.
+      ALTER TABLE database_users ADD COLUMN pending_drop INTEGER NOT NULL DEFAULT 0;
+    `,
+  },
 ];

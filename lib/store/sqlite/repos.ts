@@ -4,6 +4,7 @@ import type { AuditFilter, StoreWriter } from "../types";
 import { toAudit, toOrg, toOrgMembership, toProject, toProjectMembership, toSession, toThrottle, toUser } from "./rows";
 import { nowIso } from "../../clock";
 import { makeDatabaseAccessRepo } from "./database-access-repo";
+import { makeConnectorsRepo } from "./connectors-repo";
 import { makeKeystoreRepo } from "./keystore-repo";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- rows come untyped from better-sqlite3; rows.ts types them */
@@ -105,6 +106,7 @@ export function makeRepos(db: Database.Database): StoreWriter {
   return {
     keystore: makeKeystoreRepo(db),
     databaseAccess: makeDatabaseAccessRepo(db),
+    connectors: makeConnectorsRepo(db),
     users: {
       async get(id) {
         const r = q("SELECT * FROM users WHERE id = ?").get(id);

@@ -1,9 +1,9 @@
 "use server";
 
 import { z } from "zod";
-import { BUILT_IN_ROLES, SPECIFIC_ROLES, ZDeleteDatabaseUserInput, ZId, ZVersion } from "@/lib/schemas";
+import { BUILT_IN_ROLES, SPECIFIC_ROLES, ZDeleteDatabaseUserInput, ZId, ZRetryDatabaseUserInput, ZVersion } from "@/lib/schemas";
 import { authedAction } from "@/lib/next/safe-action";
-import { createDatabaseUser, deleteDatabaseUser, updateDatabaseUser } from "@/lib/server/database-access/users";
+import { createDatabaseUser, deleteDatabaseUser, retryDatabaseUserSync, updateDatabaseUser } from "@/lib/server/database-access/users";
 import { saveX509Settings } from "@/lib/server/database-access/x509";
 
 // The forms' flat fields (checkboxes, one "specific privilege" row) → the use cases' role list.
@@ -28,6 +28,8 @@ export const updateDatabaseUserAction = authedAction
   .action(async ({ parsedInput: p, ctx }) => updateDatabaseUser(ctx, { ...p, password: p.password || undefined, roles: rolesOf(p) }));
 
 export const deleteDatabaseUserAction = authedAction.inputSchema(ZDeleteDatabaseUserInput).action(async ({ parsedInput, ctx }) => deleteDatabaseUser(ctx, parsedInput));
+
+export const retryDatabaseUserSyncAction = authedAction.inputSchema(ZRetryDatabaseUserInput).action(async ({ parsedInput, ctx }) => retryDatabaseUserSync(ctx, parsedInput));
 
 export const saveX509Action = authedAction
   .inputSchema(z.object({ projectId: ZId, enabled: z.any().optional(), caFiles: z.array(z.string()).default([]), keystoreEntryIds: z.array(ZId).default([]), version: ZVersion.optional() }))

@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { AddDatabaseUserDialog, DeleteDatabaseUserDialog, EditDatabaseUserDialog } from "@/components/database-access/forms";
+import { AddDatabaseUserDialog, DeleteDatabaseUserDialog, EditDatabaseUserDialog, RetrySyncButton } from "@/components/database-access/forms";
 import { CopyButton } from "@/components/ui/copy-button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
@@ -8,11 +8,12 @@ import { can } from "@/lib/authz";
 import { load, requirePageCtx } from "@/lib/next/page";
 import { clientCertificateNames, listDatabaseUsers } from "@/lib/server/database-access/users";
 import { getProject } from "@/lib/server/projects";
-import { createDatabaseUserAction, deleteDatabaseUserAction, updateDatabaseUserAction } from "./actions";
+import { createDatabaseUserAction, deleteDatabaseUserAction, retryDatabaseUserSyncAction, updateDatabaseUserAction } from "./actions";
 
 export const metadata = { title: "Database Access" };
 
 const SYNC: Record<string, string> = { unmanaged: "Not managed (run the commands below)", pending: "Pending", in_sync: "In sync", failed: "Failed" };
+const syncLabel = (u: { syncStatus: string; pendingDrop: boolean }) => (u.pendingDrop ? `Removal ${(SYNC[u.syncStatus] ?? u.syncStatus).toLowerCase()}` : (SYNC[u.syncStatus] ?? u.syncStatus));
 
 export default async function DatabaseAccessPage({ params, searchParams }: { params: Promise<{ projectId: string }>; searchParams: Promise<{ add?: string }> }) {
   const [{ projectId }, sp] = await Promise.all([params, searchParams]);
@@ -27,6 +28,12 @@ export default async function DatabaseAccessPage({ params, searchParams }: { par
         description="Database users of this project's deployment: password (SCRAM) users in admin, and Certificate (X.509) users in $external named by their certificate's subject."
         actions={canEdit ? <AddDatabaseUserDialog action={createDatabaseUserAction} projectId={projectId} certificates={certs} x509Enabled={list.x509Enabled} prefill={sp.add} /> : null}
       />
+      {list.manager ? (
+        <p className="mb-4 text-sm" data-testid="user-manager">
+          Changes are applied to the deployment by the connector <Link href={`/projects/${projectId}/connectors/${list.manager.id}`}>{list.manager.name}</Link>
+          {list.manager.enabled ? "." : " once it is enabled again (it is disabled)."}
+        </p>
+      ) : null}
       {!list.x509Enabled ? (
         <p className="mb-4 text-sm">
           Certificate users need <Link href={`/projects/${projectId}/security/advanced`}>Self-managed X.509 Authentication</Link> turned on.
@@ -45,11 +52,15 @@ export default async function DatabaseAccessPage({ params, searchParams }: { par
               <td className={td}>{u.authMethod === "X509" ? "Certificate" : "Password"}</td>
               <td className={td}>{u.roleLabels.join(", ")}</td>
               <td className={td}>{u.temporaryUntil ? u.temporaryUntil.replace("T", " ").slice(0, 16) + " UTC" : "—"}</td>
-              <td className={td}>{SYNC[u.syncStatus] ?? u.syncStatus}{u.syncError ? `: ${u.syncError}` : ""}</td>
+              <td className={td}>
+                {syncLabel(u)}
+                {u.syncError ? `: ${u.syncError}` : ""}
+              </td>
               {canEdit ? (
                 <td className={`${td} flex gap-2`}>
-                  <EditDatabaseUserDialog action={updateDatabaseUserAction} projectId={projectId} user={u} />
-                  <DeleteDatabaseUserDialog action={deleteDatabaseUserAction} projectId={projectId} user={u} />
+                  {u.syncStatus === "failed" || (u.syncStatus === "pending" && list.manager?.enabled) ? <RetrySyncButton action={retryDatabaseUserSyncAction} projectId={projectId} userId={u.id} /> : null}
+                  {!u.pendingDrop ? <EditDatabaseUserDialog action={updateDatabaseUserAction} projectId={projectId} user={u} /> : null}
+                  {!u.pendingDrop ? <DeleteDatabaseUserDialog action={deleteDatabaseUserAction} projectId={projectId} user={u} /> : null}
                 </td>
               ) : null}
             </tr>
