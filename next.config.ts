@@ -10,8 +10,9 @@ const securityHeaders = [
 const nextConfig: NextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
-  // Native addon and driver stay outside the server bundle (Next lists them already; stated for intent).
-  serverExternalPackages: ["better-sqlite3"],
+  // Native addon and the MongoDB driver stay outside the server bundle: bundled, the driver's
+  // lazy optional-dependency requires break ("c is not a constructor" when a MongoClient is made).
+  serverExternalPackages: ["better-sqlite3", "mongodb", "bson", "mongodb-connection-string-url"],
   experimental: {
     // Bodies of server actions above this are refused before our code runs.
     serverActions: { bodySizeLimit: "1mb" },
