@@ -4,12 +4,14 @@
 //   - `npm start` on a built app answers its first request in < 3 s.
 // And the Key Store issue's (scripts/bench-keystore.ts): RSA-2048 entry creation ≤ 1.2× a bare
 // crypto.generateKeyPair in the same run, ECDSA P-256 creation p50 < 20 ms, and the Key Store page
-// with 10,000 entries p50 < 300 ms server-side.
+// with 10,000 entries p50 < 300 ms server-side. And the X.509 issue's (scripts/bench-connectivity.ts):
+// a connector's connectivity check against the wire-protocol test server ≤ 1.2× a bare
+// MongoClient.connect + ping with the same options.
 // Seeds a temp data dir through lib/store (never ./data), serves the build against it on a spare
 // port, prints a table and writes bench-results/latest.json. Exits 1 when a target is missed.
 //
 // Options: --requests=30 --projects=1000 --events=10000 --startup-runs=3 --keep (keep the data dir)
-//          --keystore-entries=10000 --rsa-runs=40 --ec-runs=50
+//          --keystore-entries=10000 --rsa-runs=40 --ec-runs=50 --connect-runs=30
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
@@ -41,6 +43,7 @@ const KEYSTORE_ENTRIES = arg("keystore-entries", 10_000);
 // run to run, which is the whole margin of the 1.2× target (see the ratio's bootstrap interval).
 const RSA_RUNS = arg("rsa-runs", 40);
 const EC_RUNS = arg("ec-runs", 50);
+const CONNECT_RUNS = arg("connect-runs", 30);
 const WARMUP = 3;
 const INVENTORY_REQUESTS = 10;
 const PAGE_TARGET_MS = 300;
@@ -128,6 +131,15 @@ async function main() {
     creation = { warmup: 0, rsa: [], ec: [], ecGenerateKeyPair: none, error: (err as Error).stack ?? String(err) };
   }
 
+  const cb = await import("./bench-connectivity");
+  say(`connectivity check vs bare connect + ping: ${CONNECT_RUNS} interleaved rounds`);
+  let connectivity: Awaited<ReturnType<typeof cb.benchConnectivity>> | { pass: false; error: string };
+  try {
+    connectivity = await cb.benchConnectivity({ runs: CONNECT_RUNS, log: say });
+  } catch (err) {
+    connectivity = { pass: false, error: (err as Error).stack ?? String(err) };
+  }
+
   say(`startup: ${STARTUP_RUNS} runs each`);
   let empty = 0;
   const startup = [
@@ -162,7 +174,7 @@ async function main() {
 
   const creationPass = !creation.error && creation.rsa.length > 0 && creation.ec.length > 0 && [...creation.rsa, ...creation.ec].every((c) => c.pass);
   const keystorePass = creationPass && keystorePages.every((p) => p.pass);
-  const pass = pages.every((p) => p.pass) && startup.every((s) => s.pass) && keystorePass;
+  const pass = pages.every((p) => p.pass) && startup.every((s) => s.pass) && keystorePass && connectivity.pass;
   console.log("");
   console.log(`Gatehouse bench — ${PROJECTS} projects, ${EVENTS} audit events; node ${process.version}, ${cpus().length} CPUs`);
   console.log("");
@@ -209,6 +221,16 @@ async function main() {
   }
   console.log("  (use case = listKeystore/keystoreInventory in-process p50, as the page calls them, without rendering)");
   console.log("");
+  const nw = [56, 8, 8, 8, 8, 8, 14, 4];
+  console.log(row(["connectivity check, TLS + X.509 (ms)", "p25", "p50", "p75", "p95", "ratio", "target", ""], nw));
+  if ("bare" in connectivity) {
+    const c = connectivity;
+    console.log(row(["bare MongoClient connect + ping + close", f1(c.bare.p25), f1(c.bare.p50), f1(c.bare.p75), f1(c.bare.p95), "", "", ""], nw));
+    console.log(row(["checkConnectivity (lib/mongo)", f1(c.check.p25), f1(c.check.p50), f1(c.check.p75), f1(c.check.p95), `${c.checkRatio.toFixed(2)}×`, `≤ ${cb.CONNECT_RATIO_TARGET}× bare`, c.checkRatio <= cb.CONNECT_RATIO_TARGET ? "ok" : "MISS"], nw));
+    console.log(row(["checkConnectorNow (use case: store, unseal, record)", f1(c.useCase.p25), f1(c.useCase.p50), f1(c.useCase.p75), f1(c.useCase.p95), `${c.useCaseRatio.toFixed(2)}×`, `≤ ${cb.CONNECT_RATIO_TARGET}× bare`, c.useCaseRatio <= cb.CONNECT_RATIO_TARGET ? "ok" : "MISS"], nw));
+    console.log(`  (n = ${c.runs} interleaved rounds against the wire-protocol test server; ratio = p50 / bare p50)`);
+  } else console.log(`    error: ${connectivity.error.split("\n")[0]}`);
+  console.log("");
 
   const out = join(ROOT, "bench-results");
   mkdirSync(out, { recursive: true });
@@ -233,6 +255,7 @@ async function main() {
       pages: keystorePages,
       pass: keystorePass,
     },
+    connectivity: { target: { ratioMax: cb.CONNECT_RATIO_TARGET }, ...connectivity },
     pass,
   };
   writeFileSync(join(out, "latest.json"), JSON.stringify(result, null, 2) + "\n");
