@@ -1,10 +1,10 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { auditTrail, createTestRuntime, ctxFor, failureOf, seedTenants, type TestRuntime } from "@/test/support/runtime";
+import { auditTrail, createTestRuntime, ctxFor, failureOf, freezeClock, HOUR, seedTenants, type TestRuntime } from "@/test/support/runtime";
 import { mongoTarget, type MongoTarget } from "@/test/support/mongo-target";
 import { startMongoTestServer } from "@/e2e/support/mongo-test-server";
 import { makeCa, issue } from "@/test/mongo-test-server/fixtures";
 import type { AuthedCtx } from "../context";
-import { createDatabaseUser, deleteDatabaseUser, listDatabaseUsers, retryDatabaseUserSync, updateDatabaseUser } from "../database-access/users";
+import { createDatabaseUser, deleteDatabaseUser, listDatabaseUsers, purgeExpiredDatabaseUsers, retryDatabaseUserSync, updateDatabaseUser } from "../database-access/users";
 import { saveX509Settings } from "../database-access/x509";
 import { importIntoKeystore } from "../keystore/import";
 import { changeEntryPassword, deleteEntry } from "../keystore/manage";
@@ -246,6 +246,24 @@ describe("Manages database users (test server only)", () => {
     expect(target.server!.users.get("$external", "CN=admin-tool,O=Plant Ops")).toBeTruthy();
     expect(await retryDatabaseUserSync(owner, { projectId: t.projectA, userId: user.id })).toBeNull();
     expect(target.server!.users.get("$external", "CN=admin-tool,O=Plant Ops")).toBeUndefined();
+  });
+
+  it("an expired temporary user is dropped from the deployment too", async (c) => {
+    if (!onTestServer()) c.skip();
+    await managed();
+    const clock = freezeClock(new Date().toISOString());
+    try {
+      const name = "CN=visitor,O=Plant Ops";
+      await createDatabaseUser(owner, { projectId: t.projectA, authMethod: "X509", username: name, roles: [{ kind: "builtin", roleName: "readAnyDatabase" }], temporary: "6h" });
+      expect(target.server!.users.get("$external", name)).toBeTruthy();
+      clock.advance(7 * HOUR);
+      expect(await purgeExpiredDatabaseUsers(rt)).toBe(1);
+      expect(target.server!.users.get("$external", name)).toBeUndefined();
+      expect((await listDatabaseUsers(owner, t.projectA)).users).toEqual([]);
+      expect((await auditTrail(rt)).map((e) => e.action)).toEqual(expect.arrayContaining(["dbuser.expired", "dbuser.dropped"]));
+    } finally {
+      clock.restore();
+    }
   });
 
   it("with the connector disabled changes wait as pending, and are applied when it is enabled again", async (c) => {

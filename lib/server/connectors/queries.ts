@@ -1,4 +1,5 @@
 import "server-only";
+import { analyzeConnectionString } from "../../mongo/connection-string";
 import { connectSnippets, type ConnectSnippets } from "../../mongo/snippets";
 import type { AuthedCtx } from "../context";
 import { getProjectOrThrow } from "../guard";
@@ -28,7 +29,9 @@ export async function getConnectorDetails(ctx: AuthedCtx, projectId: string, con
       ...connectSnippets({ connectionString: c.connectionString, database: c.databaseName, certificateFileName, userName: entry.subject, ...(dto.caAlias ? { caFileName: `${fileName(dto.caAlias)}.pem` } : {}) }),
     };
   }
-  return { connector: dto, history: history.map(toCheckDto), snippets };
+  // What the driver will not like about the stored string (unknown or ignored options…), shown beside it.
+  const warnings = analyzeConnectionString(c.connectionString, c.authScheme).problems.map((p) => p.message);
+  return { connector: dto, history: history.map(toCheckDto), snippets, warnings };
 }
 
 /** What the connector form offers: Key Store entries with a private key, and CA entries. */

@@ -67,6 +67,15 @@ export default async function ConnectorPage({ params }: { params: Promise<{ proj
       <dl className="mb-6 grid max-w-4xl grid-cols-[12rem_1fr] gap-x-4 gap-y-2 text-sm">
         <dt className="font-medium">Connection String</dt>
         <dd className="break-all font-mono text-xs">{c.connectionString}</dd>
+        {d.warnings.length ? (
+          <dd className="col-start-2 text-xs text-amber-900 dark:text-amber-200" data-testid="connection-string-warnings">
+            {d.warnings.map((w) => (
+              <span key={w} className="block">
+                Warning: {w}
+              </span>
+            ))}
+          </dd>
+        ) : null}
         <dt className="font-medium">Database Name</dt>
         <dd>{c.databaseName}</dd>
         <dt className="font-medium">Authentication Scheme</dt>
