@@ -16,6 +16,8 @@ export type Config = {
   connectorCheckSeconds: number;
   /** How long one connectivity check may take before it reports a timeout. */
   connectorTimeoutSeconds: number;
+  /** Access tokens one client may mint per minute from one IP (Atlas: 10). */
+  oauthTokensPerMinute: number;
 };
 
 function int(env: Record<string, string | undefined>, name: string, dflt: number, min: number, max: number): number {
@@ -46,6 +48,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     loginLockMinutes: int(env, "GATEHOUSE_LOGIN_LOCK_MINUTES", 15, 1, 24 * 60),
     connectorCheckSeconds: int(env, "GATEHOUSE_CONNECTOR_CHECK_SECONDS", 300, 5, 24 * 3600),
     connectorTimeoutSeconds: int(env, "GATEHOUSE_CONNECTOR_TIMEOUT_SECONDS", 10, 1, 120),
+    oauthTokensPerMinute: int(env, "GATEHOUSE_OAUTH_TOKENS_PER_MINUTE", 10, 1, 1_000_000),
     logLevel: (["debug", "info", "warn", "error"].includes(level) ? level : "info") as Config["logLevel"],
   };
 }

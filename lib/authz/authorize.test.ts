@@ -19,6 +19,8 @@ const OWN_ORG = `
   org.members.write          Y          -            -              h             h                   h
   org.projects.create        Y          -            -              h             h                   h
   org.audit.read             Y          -            Y              h             h                   h
+  org.service_accounts.read  Y          Y            Y              h             h                   h
+  org.service_accounts.write Y          -            -              h             h                   h
 `;
 
 // Scope: project P1 of organization A (the one GROUP_* roles are held in).
@@ -40,6 +42,8 @@ const OWN_PROJECT = `
   project.dbusers.write      Y          h            -              Y             -                   Y
   project.connectors.read    Y          h            Y              Y             Y                   Y
   project.connectors.write   Y          h            -              Y             -                   -
+  project.service_accounts.read Y       h            Y              Y             Y                   Y
+  project.service_accounts.write Y      h            -              Y             -                   -
 `;
 
 // Scope: project P3, another project of the same organization A. Organization-wide roles reach
@@ -62,6 +66,8 @@ const SIBLING_PROJECT = `
   project.dbusers.write      Y          h            -              h             h                   h
   project.connectors.read    Y          h            Y              h             h                   h
   project.connectors.write   Y          h            -              h             h                   h
+  project.service_accounts.read Y       h            Y              h             h                   h
+  project.service_accounts.write Y      h            -              h             h                   h
 `;
 
 type Cell = "Y" | "-" | "h";

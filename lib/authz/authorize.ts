@@ -10,9 +10,13 @@ import {
 } from "./permissions";
 import { isOrgRole, isProjectRole, type OrgRole, type ProjectRole } from "./roles";
 
-/** Who is asking: a signed-in user now; service accounts and API keys later take the same shape. */
+/**
+ * Who is asking: a signed-in user, a service account (OAuth bearer token) or a programmatic API
+ * key (HTTP Digest). All three are checked against the same table: a role that cannot do a thing
+ * in the console cannot do it over the Admin API either.
+ */
 export type Principal = {
-  kind: "user";
+  kind: "user" | "service_account" | "api_key";
   id: string;
   label: string;
   orgRoles: Record<string, OrgRole[]>;

@@ -15,6 +15,9 @@ export const ORG_PERMISSIONS = {
   "org.members.write": ["ORG_OWNER"],
   "org.projects.create": ["ORG_OWNER"],
   "org.audit.read": ["ORG_OWNER", "ORG_READ_ONLY"],
+  // Access Manager › Service Accounts: members see them (never a secret); owners manage them.
+  "org.service_accounts.read": ["ORG_OWNER", "ORG_MEMBER", "ORG_READ_ONLY"],
+  "org.service_accounts.write": ["ORG_OWNER"],
 } as const satisfies Record<string, readonly OrgRole[]>;
 
 export const PROJECT_PERMISSIONS = {
@@ -40,6 +43,9 @@ export const PROJECT_PERMISSIONS = {
   // the project sees their status; only owners create, change, enable or check them.
   "project.connectors.read": ["GROUP_OWNER", "GROUP_READ_ONLY", "GROUP_DATABASE_ACCESS_ADMIN", "ORG_OWNER", "ORG_READ_ONLY"],
   "project.connectors.write": ["GROUP_OWNER", "ORG_OWNER"],
+  // A Project Owner may invite an organization's service account into the project, with project roles.
+  "project.service_accounts.read": ["GROUP_OWNER", "GROUP_READ_ONLY", "GROUP_DATABASE_ACCESS_ADMIN", "ORG_OWNER", "ORG_READ_ONLY"],
+  "project.service_accounts.write": ["GROUP_OWNER", "ORG_OWNER"],
 } as const satisfies Record<string, readonly (OrgRole | ProjectRole)[]>;
 
 export type OrgPermission = keyof typeof ORG_PERMISSIONS;

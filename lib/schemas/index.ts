@@ -5,3 +5,4 @@ export * from "./audit";
 export * from "./keystore";
 export * from "./database-access";
 export * from "./connectors";
+export * from "./service-accounts";

@@ -13,10 +13,13 @@ export type Ctx = {
   user: UserRecord | null;
 };
 
+/** A signed-in person (the console). */
 export type AuthedCtx = Ctx & { principal: Principal; user: UserRecord };
+/** Anyone authenticated: a person, or a service account / API key over the Admin API. */
+export type PrincipalCtx = Ctx & { principal: Principal };
 
 export const actorOf = (ctx: Ctx): Actor => ({
   id: ctx.principal?.id ?? null,
-  label: ctx.user?.email ?? "anonymous",
+  label: ctx.user?.email ?? ctx.principal?.label ?? "anonymous",
   ip: ctx.ip,
 });

@@ -3,9 +3,9 @@ import { isAuthorizationError, authorize, type OrgPermission, type ProjectPermis
 import { recordAudit } from "../audit";
 import { GatehouseError, notFound } from "../errors";
 import type { OrgRecord, ProjectRecord } from "../store/types";
-import { actorOf, type AuthedCtx, type Ctx } from "./context";
+import { actorOf, type Ctx, type PrincipalCtx } from "./context";
 
-export function requireUser(ctx: Ctx): asserts ctx is AuthedCtx {
+export function requireUser(ctx: Ctx): asserts ctx is Ctx & { principal: NonNullable<Ctx["principal"]>; user: NonNullable<Ctx["user"]> } {
   if (!ctx.principal || !ctx.user) throw new GatehouseError("UNAUTHENTICATED", "Sign in to continue.");
   if (ctx.user.mustChangePassword) {
     throw new GatehouseError("PASSWORD_CHANGE_REQUIRED", "Change your initial password before you continue.");
@@ -16,7 +16,7 @@ export function requireUser(ctx: Ctx): asserts ctx is AuthedCtx {
  * authorize() plus the audit trail: a refusal is recorded (in its own transaction, as the
  * change it refused never happens) and surfaces as NOT_FOUND.
  */
-async function guard(ctx: AuthedCtx, permission: string, scope: { orgId: string; projectId?: string }, target: string, check: () => void) {
+async function guard(ctx: PrincipalCtx, permission: string, scope: { orgId: string; projectId?: string }, target: string, check: () => void) {
   try {
     check();
   } catch (err) {
@@ -36,23 +36,23 @@ async function guard(ctx: AuthedCtx, permission: string, scope: { orgId: string;
   }
 }
 
-export const guardOrg = (ctx: AuthedCtx, permission: OrgPermission, org: { id: string }, target = `org:${org.id}`) =>
+export const guardOrg = (ctx: PrincipalCtx, permission: OrgPermission, org: { id: string }, target = `org:${org.id}`) =>
   guard(ctx, permission, { orgId: org.id }, target, () => authorize(ctx.principal, permission, { orgId: org.id }));
 
-export const guardProject = (ctx: AuthedCtx, permission: ProjectPermission, project: { id: string; orgId: string }, target = `project:${project.id}`) =>
+export const guardProject = (ctx: PrincipalCtx, permission: ProjectPermission, project: { id: string; orgId: string }, target = `project:${project.id}`) =>
   guard(ctx, permission, { orgId: project.orgId, projectId: project.id }, target, () =>
     authorize(ctx.principal, permission, { orgId: project.orgId, projectId: project.id }),
   );
 
 /** The organization, if it exists and the caller may read it; otherwise NOT_FOUND. */
-export async function getOrgOrThrow(ctx: AuthedCtx, orgId: string, permission: OrgPermission = "org.read"): Promise<OrgRecord> {
+export async function getOrgOrThrow(ctx: PrincipalCtx, orgId: string, permission: OrgPermission = "org.read"): Promise<OrgRecord> {
   const org = await ctx.rt.store.orgs.get(orgId);
   if (!org) throw notFound("This organization");
   await guardOrg(ctx, permission, org);
   return org;
 }
 
-export async function getProjectOrThrow(ctx: AuthedCtx, projectId: string, permission: ProjectPermission = "project.read"): Promise<ProjectRecord> {
+export async function getProjectOrThrow(ctx: PrincipalCtx, projectId: string, permission: ProjectPermission = "project.read"): Promise<ProjectRecord> {
   const project = await ctx.rt.store.projects.get(projectId);
   if (!project) throw notFound("This project");
   await guardProject(ctx, permission, project);

@@ -5,16 +5,16 @@ import { nowIso } from "../clock";
 import { GatehouseError } from "../errors";
 import { newId } from "../ids";
 import { ZCreateOrgInput, ZDeleteOrgInput, ZRenameOrgInput, parseInput } from "../schemas";
-import { actorOf, type AuthedCtx } from "./context";
+import { actorOf, type AuthedCtx, type PrincipalCtx } from "./context";
 import { toOrgDto, type OrgDto } from "./dto";
 import { getOrgOrThrow } from "./guard";
 
-export async function listMyOrgs(ctx: AuthedCtx): Promise<OrgDto[]> {
+export async function listMyOrgs(ctx: PrincipalCtx): Promise<OrgDto[]> {
   const orgs = await ctx.rt.store.orgs.listByIds(Object.keys(ctx.principal.orgRoles));
   return orgs.filter((o) => can(ctx.principal, "org.read", { orgId: o.id })).map(toOrgDto);
 }
 
-export async function getOrg(ctx: AuthedCtx, orgId: string): Promise<OrgDto> {
+export async function getOrg(ctx: PrincipalCtx, orgId: string): Promise<OrgDto> {
   return toOrgDto(await getOrgOrThrow(ctx, orgId));
 }
 

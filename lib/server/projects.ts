@@ -5,14 +5,14 @@ import { nowIso } from "../clock";
 import { GatehouseError } from "../errors";
 import { newId } from "../ids";
 import { ZCreateProjectInput, ZDeleteProjectInput, ZRenameProjectInput, parseInput } from "../schemas";
-import { actorOf, type AuthedCtx } from "./context";
+import { actorOf, type AuthedCtx, type PrincipalCtx } from "./context";
 import { toProjectDto, type ProjectDto } from "./dto";
 import { getOrgOrThrow, getProjectOrThrow } from "./guard";
 
 export const PROJECTS_PAGE_SIZE = 50;
 
 /** Projects of an organization the caller can see: all of them for org-wide roles, else theirs. */
-export async function listProjects(ctx: AuthedCtx, orgId: string, opts: { search?: string; page?: number } = {}) {
+export async function listProjects(ctx: PrincipalCtx, orgId: string, opts: { search?: string; page?: number } = {}) {
   const org = await getOrgOrThrow(ctx, orgId);
   const page = Math.max(1, Math.floor(opts.page ?? 1));
   const orgWide = (ctx.principal.orgRoles[org.id] ?? []).some((r) => r === "ORG_OWNER" || r === "ORG_READ_ONLY");
@@ -28,7 +28,7 @@ export async function listProjects(ctx: AuthedCtx, orgId: string, opts: { search
   };
 }
 
-export async function getProject(ctx: AuthedCtx, projectId: string) {
+export async function getProject(ctx: PrincipalCtx, projectId: string) {
   const project = await getProjectOrThrow(ctx, projectId);
   const org = await ctx.rt.store.orgs.get(project.orgId);
   return { project: toProjectDto(project), org: { id: project.orgId, name: org?.name ?? "" } };
@@ -79,4 +79,16 @@ export async function deleteProject(ctx: AuthedCtx, raw: unknown): Promise<{ org
     await recordAudit(tx, actorOf(ctx), { action: "project.deleted", target: `project:${project.id}`, orgId: project.orgId, projectId: project.id, detail: { name: project.name } });
   });
   return { orgId: project.orgId };
+}
+
+/** Every project the caller can see, in one organization or in all of theirs (the Admin API's /groups). */
+export async function listAllProjects(ctx: PrincipalCtx, orgId?: string): Promise<ProjectDto[]> {
+  const orgIds = orgId ? [orgId] : [...new Set([...Object.keys(ctx.principal.orgRoles), ...(await Promise.all(Object.keys(ctx.principal.projectRoles).map((id) => ctx.rt.store.projects.get(id)))).flatMap((p) => (p ? [p.orgId] : []))])];
+  const out: ProjectDto[] = [];
+  for (const id of orgIds) {
+    if (orgId) await getOrgOrThrow(ctx, id);
+    const projects = await ctx.rt.store.projects.listByOrg(id, { limit: 100_000, offset: 0 });
+    out.push(...projects.items.filter((p) => can(ctx.principal, "project.read", { orgId: id, projectId: p.id })).map(toProjectDto));
+  }
+  return out;
 }

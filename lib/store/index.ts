@@ -2,4 +2,5 @@ export type * from "./types";
 export type * from "./keystore-types";
 export type * from "./database-access-types";
 export type * from "./connectors-types";
+export type * from "./service-accounts-types";
 export { openSqliteStore, migrate } from "./sqlite";

@@ -2,6 +2,7 @@ import type { OrgRole, ProjectRole } from "../authz/roles";
 import type { ConnectorsReader, ConnectorsWriter } from "./connectors-types";
 import type { DatabaseAccessReader, DatabaseAccessWriter } from "./database-access-types";
 import type { KeystoreReader, KeystoreWriter } from "./keystore-types";
+import type { ServiceAccountsReader, ServiceAccountsWriter } from "./service-accounts-types";
 
 // The store interface: the only way the rest of Gatehouse reads or writes state. It is async
 // and speaks records, not SQL, so a MongoDB implementation can follow without touching callers.
@@ -109,6 +110,7 @@ export interface StoreReader {
   keystore: KeystoreReader;
   databaseAccess: DatabaseAccessReader;
   connectors: ConnectorsReader;
+  serviceAccounts: ServiceAccountsReader;
 }
 
 export interface StoreWriter extends StoreReader {
@@ -144,6 +146,7 @@ export interface StoreWriter extends StoreReader {
   keystore: KeystoreWriter;
   databaseAccess: DatabaseAccessWriter;
   connectors: ConnectorsWriter;
+  serviceAccounts: ServiceAccountsWriter;
 }
 
 export type StoreHealth = { ok: boolean; kind: string; schemaVersion: number; detail?: string };

@@ -220,4 +220,83 @@ export const MIGRATIONS: Migration[] = [
       ALTER TABLE database_users ADD COLUMN pending_drop INTEGER NOT NULL DEFAULT 0;
     `,
   },
+  {
+    version: 5,
+    name: "service-accounts",
+    sql: `
+      -- Access Manager › Service Accounts: OAuth 2.0 clients of Gatehouse's own authorization server.
+      CREATE TABLE service_accounts (
+        id TEXT PRIMARY KEY,
+        org_id TEXT NOT NULL REFERENCES orgs (id) ON DELETE CASCADE,
+        client_id TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL,
+        description TEXT NOT NULL,
+        roles TEXT NOT NULL,
+        secret_expires_after_hours INTEGER NOT NULL,
+        version INTEGER NOT NULL DEFAULT 1,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+      CREATE UNIQUE INDEX service_accounts_name ON service_accounts (org_id, name COLLATE NOCASE);
+
+      CREATE TABLE service_account_projects (
+        service_account_id TEXT NOT NULL REFERENCES service_accounts (id) ON DELETE CASCADE,
+        project_id TEXT NOT NULL REFERENCES projects (id) ON DELETE CASCADE,
+        roles TEXT NOT NULL,
+        PRIMARY KEY (service_account_id, project_id)
+      );
+      CREATE INDEX service_account_projects_project ON service_account_projects (project_id);
+
+      -- Only a keyed hash (HMAC-SHA256 under a key derived from the master key) of each secret.
+      CREATE TABLE service_account_secrets (
+        id TEXT PRIMARY KEY,
+        service_account_id TEXT NOT NULL REFERENCES service_accounts (id) ON DELETE CASCADE,
+        hash TEXT NOT NULL UNIQUE,
+        masked TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL,
+        last_used_at TEXT,
+        expiry_warned INTEGER NOT NULL DEFAULT 0
+      );
+      CREATE INDEX service_account_secrets_account ON service_account_secrets (service_account_id);
+
+      -- API Access List of a service account (later also of an API key): IPs and CIDR blocks.
+      CREATE TABLE api_access_list (
+        owner_id TEXT NOT NULL,
+        entry TEXT NOT NULL,
+        comment TEXT,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (owner_id, entry)
+      );
+
+      -- Issued access tokens, so revocation and deletion take effect at once. A secret's or an
+      -- account's deletion removes its tokens with it.
+      CREATE TABLE oauth_tokens (
+        jti TEXT PRIMARY KEY,
+        service_account_id TEXT NOT NULL REFERENCES service_accounts (id) ON DELETE CASCADE,
+        secret_id TEXT NOT NULL REFERENCES service_account_secrets (id) ON DELETE CASCADE,
+        issued_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL,
+        revoked_at TEXT
+      );
+      CREATE INDEX oauth_tokens_account ON oauth_tokens (service_account_id, expires_at);
+
+      -- ES256 keys that sign access tokens; the private JWK sealed with the master key.
+      CREATE TABLE signing_keys (
+        kid TEXT PRIMARY KEY,
+        alg TEXT NOT NULL,
+        sealed_private_jwk TEXT NOT NULL,
+        public_jwk TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      );
+
+      -- Organization policy: the longest a service account secret may live.
+      CREATE TABLE org_settings (
+        org_id TEXT PRIMARY KEY REFERENCES orgs (id) ON DELETE CASCADE,
+        max_secret_hours INTEGER NOT NULL DEFAULT 8760,
+        version INTEGER NOT NULL DEFAULT 1,
+        updated_at TEXT NOT NULL
+      );
+    `,
+  },
 ];

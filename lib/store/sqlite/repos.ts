@@ -6,6 +6,7 @@ import { nowIso } from "../../clock";
 import { makeDatabaseAccessRepo } from "./database-access-repo";
 import { makeConnectorsRepo } from "./connectors-repo";
 import { makeKeystoreRepo } from "./keystore-repo";
+import { makeServiceAccountsRepo } from "./service-accounts-repo";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- rows come untyped from better-sqlite3; rows.ts types them */
 type Stmt = Database.Statement;
@@ -107,6 +108,7 @@ export function makeRepos(db: Database.Database): StoreWriter {
     keystore: makeKeystoreRepo(db),
     databaseAccess: makeDatabaseAccessRepo(db),
     connectors: makeConnectorsRepo(db),
+    serviceAccounts: makeServiceAccountsRepo(db),
     users: {
       async get(id) {
         const r = q("SELECT * FROM users WHERE id = ?").get(id);

@@ -1,0 +1,93 @@
+import { exportJWK, generateKeyPair, SignJWT, UnsecuredJWT } from "jose";
+import { describe, expect, it } from "vitest";
+import { signAccessToken, verifyAccessToken } from "./access-token";
+import { CLIENT_ID_PATTERN, hashSecret, maskSecret, newClientId, newClientSecret, parseBasicAuth, secretMatches } from "./credentials";
+import { ipAllowed, parseAccessEntry } from "./ip-access";
+import { FixedWindowLimiter } from "./rate-limit";
+
+const key = Buffer.alloc(32, 7);
+
+describe("credentials", () => {
+  it("makes Atlas-shaped client ids and high-entropy secrets, masked to their last four", () => {
+    expect(newClientId()).toMatch(CLIENT_ID_PATTERN);
+    const s = newClientSecret();
+    expect(s).toMatch(/^mdb_sa_sk_[A-Za-z0-9]{40}$/);
+    expect(new Set(Array.from({ length: 50 }, newClientSecret)).size).toBe(50);
+    expect(maskSecret(s)).toBe(`mdb_sa_sk_****${s.slice(-4)}`);
+  });
+
+  it("compares a secret with its keyed hash, and another key or secret does not match", () => {
+    const s = newClientSecret();
+    const h = hashSecret(key, s);
+    expect(secretMatches(key, s, h)).toBe(true);
+    expect(secretMatches(key, s + "x", h)).toBe(false);
+    expect(secretMatches(Buffer.alloc(32, 8), s, h)).toBe(false);
+  });
+
+  it("reads client_secret_basic with form-urlencoded parts and refuses garbled headers", () => {
+    const b = (s: string) => `Basic ${Buffer.from(s).toString("base64")}`;
+    expect(parseBasicAuth(b("mdb_sa_id_1:a%3Ab+c"))).toEqual({ ok: true, clientId: "mdb_sa_id_1", clientSecret: "a:b c" });
+    expect(parseBasicAuth(null)).toEqual({ ok: false, code: "MISSING" });
+    expect(parseBasicAuth("Bearer x")).toEqual({ ok: false, code: "MISSING" });
+    expect(parseBasicAuth("Basic !!!")).toEqual({ ok: false, code: "MALFORMED" });
+    expect(parseBasicAuth(b("no-colon"))).toEqual({ ok: false, code: "MALFORMED" });
+    expect(parseBasicAuth(b("id:%zz"))).toEqual({ ok: false, code: "MALFORMED" });
+  });
+});
+
+describe("API Access List entries", () => {
+  it("parses IPs and CIDR blocks (v4 and v6) and refuses anything else", () => {
+    expect(parseAccessEntry(" 203.0.113.7 ")).toEqual({ ok: true, entry: "203.0.113.7", kind: "ip" });
+    expect(parseAccessEntry("10.0.0.0/8")).toEqual({ ok: true, entry: "10.0.0.0/8", kind: "cidr" });
+    expect(parseAccessEntry("2001:DB8::/32")).toEqual({ ok: true, entry: "2001:db8::/32", kind: "cidr" });
+    for (const bad of ["10.0.0.0/33", "example.com", "10.0.0/8", "1.2.3.4/8/9", ""]) expect(parseAccessEntry(bad).ok).toBe(false);
+  });
+
+  it("lets every IP through an empty list, and only listed ones otherwise", () => {
+    expect(ipAllowed("198.51.100.1", [])).toBe(true);
+    expect(ipAllowed("10.1.2.3", ["10.0.0.0/8"])).toBe(true);
+    expect(ipAllowed("::ffff:10.1.2.3", ["10.0.0.0/8"])).toBe(true);
+    expect(ipAllowed("11.1.2.3", ["10.0.0.0/8", "203.0.113.7"])).toBe(false);
+    expect(ipAllowed("203.0.113.7", ["10.0.0.0/8", "203.0.113.7"])).toBe(true);
+    expect(ipAllowed(null, ["10.0.0.0/8"])).toBe(false);
+  });
+});
+
+describe("rate limit", () => {
+  it("allows `limit` per window and says when to retry", () => {
+    const l = new FixedWindowLimiter(2, 60_000);
+    expect(l.take("a", 0)).toEqual({ ok: true, remaining: 1 });
+    expect(l.take("a", 1)).toEqual({ ok: true, remaining: 0 });
+    expect(l.take("a", 10_000)).toEqual({ ok: false, retryAfterSeconds: 50 });
+    expect(l.take("b", 10_000).ok).toBe(true);
+    expect(l.take("a", 60_000).ok).toBe(true);
+  });
+});
+
+describe("access tokens", async () => {
+  const { privateKey, publicKey } = await generateKeyPair("ES256", { extractable: true });
+  const k = { kid: "k1", privateJwk: await exportJWK(privateKey) };
+  const pub = await exportJWK(publicKey);
+  const iat = 1_800_000_000;
+  const claims = { iss: "urn:gatehouse", sub: "mdb_sa_id_aa", client_id: "mdb_sa_id_aa", jti: "j1", iat, exp: iat + 3600 };
+  const opts = (at: number) => ({ issuer: "urn:gatehouse", now: new Date(at * 1000), publicJwk: (kid: string) => (kid === "k1" ? pub : undefined) });
+
+  it("verifies its own ES256 token until it expires", async () => {
+    const t = await signAccessToken(claims, k);
+    expect(await verifyAccessToken(t, opts(iat + 10))).toEqual({ ok: true, claims });
+    expect(await verifyAccessToken(t, opts(iat + 3600))).toEqual({ ok: false, code: "TOKEN_EXPIRED" });
+  });
+
+  it("refuses alg none, HS256, another key with our kid, an unknown kid, garbage and another issuer", async () => {
+    const none = new UnsecuredJWT({ client_id: "x" }).setSubject("x").setJti("j").setIssuedAt(iat).setExpirationTime(iat + 60).encode();
+    expect((await verifyAccessToken(none, opts(iat))).ok).toBe(false);
+    const hs = await new SignJWT({ client_id: "x" }).setProtectedHeader({ alg: "HS256", kid: "k1" }).setSubject("x").setJti("j").setIssuedAt(iat).setExpirationTime(iat + 60).sign(new Uint8Array(32));
+    expect(await verifyAccessToken(hs, opts(iat))).toEqual({ ok: false, code: "TOKEN_BAD_SIGNATURE" });
+    const other = await generateKeyPair("ES256", { extractable: true });
+    const forged = await signAccessToken(claims, { kid: "k1", privateJwk: await exportJWK(other.privateKey) });
+    expect(await verifyAccessToken(forged, opts(iat + 1))).toEqual({ ok: false, code: "TOKEN_BAD_SIGNATURE" });
+    expect(await verifyAccessToken(await signAccessToken(claims, { ...k, kid: "k2" }), opts(iat + 1))).toEqual({ ok: false, code: "TOKEN_UNKNOWN_KEY" });
+    expect(await verifyAccessToken("not.a.jwt", opts(iat))).toEqual({ ok: false, code: "TOKEN_MALFORMED" });
+    expect(await verifyAccessToken(await signAccessToken({ ...claims, iss: "elsewhere" }, k), opts(iat + 1))).toEqual({ ok: false, code: "TOKEN_BAD_CLAIMS" });
+  });
+});

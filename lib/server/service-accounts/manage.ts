@@ -1,0 +1,194 @@
+import "server-only";
+import { recordAudit } from "../../audit";
+import { now } from "../../clock";
+import { GatehouseError, notFound } from "../../errors";
+import { newId } from "../../ids";
+import { hashSecret, maskSecret, newClientId, newClientSecret } from "../../oauth/credentials";
+import { parseAccessEntry } from "../../oauth/ip-access";
+import {
+  MAX_SECRET_HOURS,
+  ZAccessListInput,
+  ZCreateServiceAccountInput,
+  ZGenerateSecretInput,
+  ZOrgSecretPolicyInput,
+  ZRemoveAccessEntryInput,
+  ZRevokeSecretInput,
+  ZServiceAccountRef,
+  ZUpdateServiceAccountInput,
+  parseInput,
+} from "../../schemas";
+import { deriveKey } from "../../secrets";
+import type { ServiceAccountRecord, ServiceAccountSecretRecord } from "../../store/service-accounts-types";
+import type { OrgRecord, StoreWriter } from "../../store/types";
+import { actorOf, type PrincipalCtx } from "../context";
+import { getOrgOrThrow } from "../guard";
+import type { Runtime } from "../runtime";
+import { toSecretDto, toServiceAccountDto } from "./dto";
+
+export const MAX_ACTIVE_SECRETS = 2;
+const field = (name: string, message: string, code: "VALIDATION" | "CONFLICT" = "VALIDATION") => new GatehouseError(code, message, { fieldErrors: { [name]: [message] } });
+
+export const secretHashKey = (rt: Runtime) => deriveKey(rt.masterKey, "service-account-secret-hmac");
+
+export async function maxSecretHours(rt: Runtime, orgId: string) {
+  return (await rt.store.serviceAccounts.getOrgSettings(orgId))?.maxSecretHours ?? MAX_SECRET_HOURS;
+}
+
+async function checkSecretHours(rt: Runtime, orgId: string, hours: number, name = "secretExpiresAfterHours") {
+  const max = await maxSecretHours(rt, orgId);
+  if (hours > max) throw field(name, `This organization allows secrets of at most ${max} hours (${Math.floor(max / 24)} days).`);
+}
+
+export async function getServiceAccountOrThrow(ctx: PrincipalCtx, org: OrgRecord, clientId: string): Promise<ServiceAccountRecord> {
+  const a = await ctx.rt.store.serviceAccounts.getByClientId(clientId);
+  if (!a || a.orgId !== org.id) throw notFound("This service account");
+  return a;
+}
+
+/** A new secret: the plaintext goes back once; the store keeps its keyed hash and a mask. */
+async function addSecret(rt: Runtime, tx: StoreWriter, a: ServiceAccountRecord, hours: number) {
+  const secret = newClientSecret();
+  const at = now();
+  const rec: ServiceAccountSecretRecord = {
+    id: newId(),
+    serviceAccountId: a.id,
+    hash: hashSecret(secretHashKey(rt), secret),
+    masked: maskSecret(secret),
+    createdAt: at.toISOString(),
+    expiresAt: new Date(at.getTime() + hours * 3_600_000).toISOString(),
+    lastUsedAt: null,
+    expiryWarned: false,
+  };
+  await tx.serviceAccounts.insertSecret(rec);
+  return { ...toSecretDto(rec, at), secret };
+}
+
+export async function listServiceAccounts(ctx: PrincipalCtx, orgId: string) {
+  const org = await getOrgOrThrow(ctx, orgId, "org.service_accounts.read");
+  const at = now();
+  return Promise.all((await ctx.rt.store.serviceAccounts.listByOrg(org.id)).map((a) => toServiceAccountDto(ctx.rt.store, a, at)));
+}
+
+export async function getServiceAccount(ctx: PrincipalCtx, raw: unknown) {
+  const input = parseInput(ZServiceAccountRef, raw);
+  const org = await getOrgOrThrow(ctx, input.orgId, "org.service_accounts.read");
+  return toServiceAccountDto(ctx.rt.store, await getServiceAccountOrThrow(ctx, org, input.clientId), now());
+}
+
+/** Create: the response is the only time the Client Secret is shown. */
+export async function createServiceAccount(ctx: PrincipalCtx, raw: unknown) {
+  const input = parseInput(ZCreateServiceAccountInput, raw);
+  const org = await getOrgOrThrow(ctx, input.orgId, "org.service_accounts.write");
+  await checkSecretHours(ctx.rt, org.id, input.secretExpiresAfterHours);
+  for (const p of input.projects) {
+    const project = await ctx.rt.store.projects.get(p.projectId);
+    if (!project || project.orgId !== org.id) throw field("projects", "A project of the list is not in this organization.");
+  }
+  const t = now().toISOString();
+  const a: ServiceAccountRecord = { id: newId(), orgId: org.id, clientId: newClientId(), name: input.name, description: input.description, roles: input.roles, secretExpiresAfterHours: input.secretExpiresAfterHours, version: 1, createdAt: t, updatedAt: t };
+  const secret = await ctx.rt.store.transaction(async (tx) => {
+    await tx.serviceAccounts.insert(a);
+    for (const p of input.projects) await tx.serviceAccounts.putProject({ serviceAccountId: a.id, projectId: p.projectId, roles: p.roles });
+    const s = await addSecret(ctx.rt, tx, a, input.secretExpiresAfterHours);
+    await recordAudit(tx, actorOf(ctx), { action: "service_account.created", target: `service_account:${a.clientId}`, orgId: org.id, projectId: null, detail: { name: a.name, roles: a.roles, projects: input.projects, secretExpiresAt: s.expiresAt } });
+    return s;
+  });
+  const dto = await toServiceAccountDto(ctx.rt.store, a, now());
+  return { ...dto, secrets: [secret] };
+}
+
+export async function updateServiceAccount(ctx: PrincipalCtx, raw: unknown) {
+  const input = parseInput(ZUpdateServiceAccountInput, raw);
+  const org = await getOrgOrThrow(ctx, input.orgId, "org.service_accounts.write");
+  const a = await getServiceAccountOrThrow(ctx, org, input.clientId);
+  const updated = await ctx.rt.store.transaction(async (tx) => {
+    const u = await tx.serviceAccounts.update(a.id, input.version ?? a.version, { name: input.name, description: input.description, roles: input.roles });
+    await recordAudit(tx, actorOf(ctx), { action: "service_account.updated", target: `service_account:${a.clientId}`, orgId: org.id, projectId: null, detail: { name: u.name, roles: u.roles, before: { name: a.name, roles: a.roles } } });
+    return u;
+  });
+  return toServiceAccountDto(ctx.rt.store, updated, now());
+}
+
+/** Delete: its secrets and tokens go with it, so every token stops working at once. */
+export async function deleteServiceAccount(ctx: PrincipalCtx, raw: unknown) {
+  const input = parseInput(ZServiceAccountRef, raw);
+  const org = await getOrgOrThrow(ctx, input.orgId, "org.service_accounts.write");
+  const a = await getServiceAccountOrThrow(ctx, org, input.clientId);
+  await ctx.rt.store.transaction(async (tx) => {
+    await tx.serviceAccounts.delete(a.id);
+    await recordAudit(tx, actorOf(ctx), { action: "service_account.deleted", target: `service_account:${a.clientId}`, orgId: org.id, projectId: null, detail: { name: a.name } });
+  });
+}
+
+/** "Generate New Secret": rotation without recreating the account (at most two active). */
+export async function generateSecret(ctx: PrincipalCtx, raw: unknown) {
+  const input = parseInput(ZGenerateSecretInput, raw);
+  const org = await getOrgOrThrow(ctx, input.orgId, "org.service_accounts.write");
+  const a = await getServiceAccountOrThrow(ctx, org, input.clientId);
+  const hours = input.secretExpiresAfterHours ?? Math.min(a.secretExpiresAfterHours, await maxSecretHours(ctx.rt, org.id));
+  await checkSecretHours(ctx.rt, org.id, hours);
+  return ctx.rt.store.transaction(async (tx) => {
+    const active = (await tx.serviceAccounts.secrets(a.id)).filter((s) => s.expiresAt > now().toISOString());
+    if (active.length >= MAX_ACTIVE_SECRETS) {
+      throw field("secrets", `"${a.name}" already has ${MAX_ACTIVE_SECRETS} active secrets. Revoke the one your clients no longer use, then generate a new one.`, "CONFLICT");
+    }
+    const s = await addSecret(ctx.rt, tx, a, hours);
+    await recordAudit(tx, actorOf(ctx), { action: "service_account.secret_created", target: `service_account:${a.clientId}`, orgId: org.id, projectId: null, detail: { secretId: s.id, expiresAt: s.expiresAt } });
+    return s;
+  });
+}
+
+/** Revoke: the secret and every token minted with it stop working at once. */
+export async function revokeSecret(ctx: PrincipalCtx, raw: unknown) {
+  const input = parseInput(ZRevokeSecretInput, raw);
+  const org = await getOrgOrThrow(ctx, input.orgId, "org.service_accounts.write");
+  const a = await getServiceAccountOrThrow(ctx, org, input.clientId);
+  const s = await ctx.rt.store.serviceAccounts.getSecret(input.secretId);
+  if (!s || s.serviceAccountId !== a.id) throw notFound("This secret");
+  await ctx.rt.store.transaction(async (tx) => {
+    await tx.serviceAccounts.deleteSecret(s.id);
+    await recordAudit(tx, actorOf(ctx), { action: "service_account.secret_revoked", target: `service_account:${a.clientId}`, orgId: org.id, projectId: null, detail: { secretId: s.id, masked: s.masked } });
+  });
+}
+
+export async function addAccessListEntries(ctx: PrincipalCtx, raw: unknown) {
+  const input = parseInput(ZAccessListInput, raw);
+  const org = await getOrgOrThrow(ctx, input.orgId, "org.service_accounts.write");
+  const a = await getServiceAccountOrThrow(ctx, org, input.clientId);
+  const parsed = input.entries.map((e, i) => {
+    const raw = e.cidrBlock ?? e.ipAddress;
+    if (!raw || (e.cidrBlock && e.ipAddress)) throw field(`entries.${i}`, "Give either an IP address or a CIDR block.");
+    const r = parseAccessEntry(raw);
+    if (!r.ok) throw field(`entries.${i}`, r.message);
+    if (e.ipAddress && r.kind === "cidr") throw field(`entries.${i}`, `"${raw}" is a CIDR block: send it as cidrBlock.`);
+    return { entry: r.entry, comment: e.comment ?? null };
+  });
+  await ctx.rt.store.transaction(async (tx) => {
+    for (const p of parsed) await tx.serviceAccounts.addAccessListEntry({ ownerId: a.id, entry: p.entry, comment: p.comment, createdAt: now().toISOString() });
+    await recordAudit(tx, actorOf(ctx), { action: "service_account.access_list_added", target: `service_account:${a.clientId}`, orgId: org.id, projectId: null, detail: { entries: parsed.map((p) => p.entry) } });
+  });
+  return (await toServiceAccountDto(ctx.rt.store, a, now())).accessList;
+}
+
+export async function removeAccessListEntry(ctx: PrincipalCtx, raw: unknown) {
+  const input = parseInput(ZRemoveAccessEntryInput, raw);
+  const org = await getOrgOrThrow(ctx, input.orgId, "org.service_accounts.write");
+  const a = await getServiceAccountOrThrow(ctx, org, input.clientId);
+  const r = parseAccessEntry(input.entry);
+  await ctx.rt.store.transaction(async (tx) => {
+    if (!r.ok || !(await tx.serviceAccounts.removeAccessListEntry(a.id, r.entry))) throw notFound("This access list entry");
+    await recordAudit(tx, actorOf(ctx), { action: "service_account.access_list_removed", target: `service_account:${a.clientId}`, orgId: org.id, projectId: null, detail: { entry: r.entry } });
+  });
+}
+
+/** The organization may lower the longest lifetime of new secrets (existing ones keep theirs). */
+export async function setOrgSecretPolicy(ctx: PrincipalCtx, raw: unknown) {
+  const input = parseInput(ZOrgSecretPolicyInput, raw);
+  const org = await getOrgOrThrow(ctx, input.orgId, "org.service_accounts.write");
+  const current = await ctx.rt.store.serviceAccounts.getOrgSettings(org.id);
+  return ctx.rt.store.transaction(async (tx) => {
+    const r = await tx.serviceAccounts.putOrgSettings(org.id, input.maxSecretHours, current ? (input.version ?? current.version) : null);
+    await recordAudit(tx, actorOf(ctx), { action: "org.secret_policy_updated", target: `org:${org.id}`, orgId: org.id, projectId: null, detail: { maxSecretHours: input.maxSecretHours } });
+    return r;
+  });
+}

@@ -1,0 +1,123 @@
+import "server-only";
+import { randomBytes } from "node:crypto";
+import { recordAudit } from "../../audit";
+import { now } from "../../clock";
+import { ACCESS_TOKEN_TTL_SECONDS, signAccessToken } from "../../oauth/access-token";
+import { parseBasicAuth, secretMatches, hashSecret } from "../../oauth/credentials";
+import { FixedWindowLimiter } from "../../oauth/rate-limit";
+import type { Runtime } from "../runtime";
+import { secretHashKey } from "./manage";
+import { activeSigningKey } from "./signing-keys";
+
+// The OAuth 2.0 authorization server (RFC 6749 §4.4 client credentials, RFC 7009 revocation).
+// Errors never tell whether a client exists: unknown client, wrong secret and expired secret all
+// answer the same invalid_client.
+
+export const MAX_ACTIVE_TOKENS = 100;
+export type OAuthReply = { status: number; body: Record<string, unknown> | null; headers: Record<string, string> };
+
+const json = (status: number, body: Record<string, unknown> | null, headers: Record<string, string> = {}): OAuthReply => ({ status, body, headers: { "cache-control": "no-store", pragma: "no-cache", ...headers } });
+const invalidClient = () => json(401, { error: "invalid_client", error_description: "Client authentication failed: unknown client, or a wrong, revoked or expired secret." }, { "www-authenticate": 'Basic realm="Gatehouse", charset="UTF-8"' });
+
+export const issuerOf = (rt: Runtime) => rt.config.publicUrl ?? "urn:gatehouse";
+
+const g = globalThis as unknown as { __gatehouseTokenLimiter?: FixedWindowLimiter };
+function limiter(rt: Runtime) {
+  if (!g.__gatehouseTokenLimiter || g.__gatehouseTokenLimiter.limit !== rt.config.oauthTokensPerMinute) g.__gatehouseTokenLimiter = new FixedWindowLimiter(rt.config.oauthTokensPerMinute);
+  return g.__gatehouseTokenLimiter;
+}
+
+type Client = { ok: true; clientId: string; clientSecret: string } | { ok: false; reply: OAuthReply };
+
+/** client_secret_basic, or client_secret_post (form fields) — never both. */
+function clientOf(authorization: string | null, form: URLSearchParams): Client {
+  const basic = parseBasicAuth(authorization);
+  const postId = form.get("client_id");
+  const postSecret = form.get("client_secret");
+  if (basic.ok) {
+    if (postSecret !== null) return { ok: false, reply: json(400, { error: "invalid_request", error_description: "Use one client authentication method: the Authorization header or client_secret in the body, not both." }) };
+    return basic;
+  }
+  if (basic.code === "MALFORMED") return { ok: false, reply: invalidClient() };
+  if (postId && postSecret) return { ok: true, clientId: postId, clientSecret: postSecret };
+  return { ok: false, reply: invalidClient() };
+}
+
+async function authenticateClient(rt: Runtime, c: { clientId: string; clientSecret: string }) {
+  const account = await rt.store.serviceAccounts.getByClientId(c.clientId);
+  const key = secretHashKey(rt);
+  // The hash lookup runs whether or not the account exists, so timing does not tell them apart.
+  const secret = await rt.store.serviceAccounts.secretByHash(hashSecret(key, c.clientSecret));
+  if (!account || !secret || secret.serviceAccountId !== account.id || !secretMatches(key, c.clientSecret, secret.hash)) return null;
+  if (secret.expiresAt <= now().toISOString()) return null;
+  return { account, secret };
+}
+
+export async function tokenEndpoint(rt: Runtime, req: { authorization: string | null; contentType: string | null; body: string; ip: string | null }): Promise<OAuthReply> {
+  if (!/^application\/x-www-form-urlencoded\b/i.test(req.contentType ?? "")) {
+    return json(400, { error: "invalid_request", error_description: "Send the request as application/x-www-form-urlencoded." });
+  }
+  const form = new URLSearchParams(req.body);
+  const client = clientOf(req.authorization, form);
+  if (!client.ok) return client.reply;
+  const grant = form.get("grant_type");
+  if (!grant) return json(400, { error: "invalid_request", error_description: "grant_type is missing; Gatehouse issues tokens for grant_type=client_credentials." });
+  if (grant !== "client_credentials") return json(400, { error: "unsupported_grant_type", error_description: `grant_type "${grant.slice(0, 40)}" is not supported; use client_credentials.` });
+
+  const t = now();
+  const rate = limiter(rt).take(`${client.clientId}|${req.ip ?? "-"}`, t.getTime());
+  if (!rate.ok) {
+    return json(429, { detail: `Too many token requests from this client and IP address. Reuse the token you have (it lasts ${ACCESS_TOKEN_TTL_SECONDS / 60} minutes) or retry in ${rate.retryAfterSeconds} s.`, error: 429, errorCode: "RATE_LIMITED", parameters: [], reason: "Too Many Requests" }, {
+      "retry-after": String(rate.retryAfterSeconds),
+      "ratelimit-limit": String(rt.config.oauthTokensPerMinute),
+      "ratelimit-remaining": "0",
+    });
+  }
+  const auth = await authenticateClient(rt, client);
+  if (!auth) return invalidClient();
+  if ((await rt.store.serviceAccounts.countActiveTokens(auth.account.id, t.toISOString())) >= MAX_ACTIVE_TOKENS) {
+    return json(403, { error: "access_denied", error_description: `This service account already has ${MAX_ACTIVE_TOKENS} active access tokens. Reuse a token until it expires, or revoke tokens you no longer use.` });
+  }
+  const key = await activeSigningKey(rt);
+  const jti = randomBytes(16).toString("hex");
+  const iat = Math.floor(t.getTime() / 1000);
+  const exp = iat + ACCESS_TOKEN_TTL_SECONDS;
+  const token = await signAccessToken({ iss: issuerOf(rt), sub: auth.account.clientId, client_id: auth.account.clientId, jti, iat, exp }, key);
+  await rt.store.transaction(async (tx) => {
+    await tx.serviceAccounts.insertToken({ jti, serviceAccountId: auth.account.id, secretId: auth.secret.id, issuedAt: t.toISOString(), expiresAt: new Date(exp * 1000).toISOString(), revokedAt: null });
+    await tx.serviceAccounts.touchSecret(auth.secret.id, t.toISOString());
+    await recordAudit(tx, { id: auth.account.id, label: `service account ${auth.account.name} (${auth.account.clientId})`, ip: req.ip }, { action: "oauth.token_issued", target: `service_account:${auth.account.clientId}`, orgId: auth.account.orgId, projectId: null, detail: { jti, secretId: auth.secret.id } });
+  });
+  return json(200, { access_token: token, token_type: "Bearer", expires_in: ACCESS_TOKEN_TTL_SECONDS }, { "ratelimit-limit": String(rt.config.oauthTokensPerMinute), "ratelimit-remaining": String(rate.remaining) });
+}
+
+/** RFC 7009: the client revokes its own token; 200 with an empty body whether or not it was valid. */
+export async function revokeEndpoint(rt: Runtime, req: { authorization: string | null; contentType: string | null; body: string; ip: string | null }): Promise<OAuthReply> {
+  const form = new URLSearchParams(/^application\/x-www-form-urlencoded\b/i.test(req.contentType ?? "") ? req.body : "");
+  const client = clientOf(req.authorization, form);
+  if (!client.ok) return client.reply;
+  const auth = await authenticateClient(rt, client);
+  if (!auth) return invalidClient();
+  const token = form.get("token");
+  if (!token) return json(400, { error: "invalid_request", error_description: "token is missing." });
+  // The signature is not needed to revoke: the jti must belong to this client's account.
+  const jti = jtiOf(token);
+  const rec = jti ? await rt.store.serviceAccounts.getToken(jti) : null;
+  if (rec && rec.serviceAccountId === auth.account.id && !rec.revokedAt) {
+    await rt.store.transaction(async (tx) => {
+      await tx.serviceAccounts.revokeToken(rec.jti, now().toISOString());
+      await recordAudit(tx, { id: auth.account.id, label: `service account ${auth.account.name} (${auth.account.clientId})`, ip: req.ip }, { action: "oauth.token_revoked", target: `service_account:${auth.account.clientId}`, orgId: auth.account.orgId, projectId: null, detail: { jti: rec.jti } });
+    });
+  }
+  return { status: 200, body: null, headers: { "cache-control": "no-store" } };
+}
+
+function jtiOf(token: string): string | null {
+  try {
+    const payload = JSON.parse(Buffer.from(token.split(".")[1] ?? "", "base64url").toString("utf8")) as { jti?: unknown };
+    return typeof payload.jti === "string" && /^[0-9a-f]{32}$/.test(payload.jti) ? payload.jti : null;
+  } catch {
+    return null;
+  }
+}
+
