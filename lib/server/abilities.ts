@@ -12,6 +12,7 @@ export function orgAbilities(ctx: AuthedCtx, orgId: string) {
     delete: can(ctx.principal, "org.delete", s),
     manageMembers: can(ctx.principal, "org.members.write", s),
     readAudit: can(ctx.principal, "org.audit.read", s),
+    manageServiceAccounts: can(ctx.principal, "org.service_accounts.write", s),
   };
 }
 

@@ -40,7 +40,10 @@ export async function getShellData(ctx: AuthedCtx, scope: { orgId?: string; proj
     const s = { orgId: scope.orgId };
     const base = `/orgs/${scope.orgId}`;
     nav.push({ title: "Organization", links: [{ href: base, label: "Projects", exact: true }] });
-    if (can(p, "org.members.read", s)) nav.push({ title: "Access Manager", links: [{ href: `${base}/access`, label: "Users" }] });
+    const access: NavLinkDto[] = [];
+    if (can(p, "org.members.read", s)) access.push({ href: `${base}/access`, label: "Users" });
+    if (can(p, "org.service_accounts.read", s)) access.push({ href: `${base}/service-accounts`, label: "Service Accounts" });
+    if (access.length) nav.push({ title: "Access Manager", links: access });
     const more: NavLinkDto[] = [];
     if (can(p, "org.audit.read", s)) more.push({ href: `${base}/audit`, label: "Audit" });
     if (can(p, "org.rename", s)) more.push({ href: `${base}/settings`, label: "Settings" });

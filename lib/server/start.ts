@@ -16,8 +16,11 @@ export async function startGatehouse(): Promise<void> {
     await announceSetupCode(rt, base);
     // Temporary database users are removed when their time is up, whether or not anyone looks.
     const { purgeExpiredDatabaseUsers } = await import("./database-access/users");
+    const { auditExpiringSecrets } = await import("./service-accounts/manage");
     setInterval(() => {
       purgeExpiredDatabaseUsers(rt).catch((err) => log.error("purging expired database users failed", { error: (err as Error).message }));
+      // Service account secrets about to expire: audited once each, before clients get locked out.
+      auditExpiringSecrets(rt).catch((err) => log.error("checking expiring secrets failed", { error: (err as Error).message }));
     }, 60_000).unref();
     // Enabled connectors re-check their deployment every GATEHOUSE_CONNECTOR_CHECK_SECONDS; the
     // loop wakes often enough to honour short intervals and never runs two rounds at once.

@@ -1,4 +1,5 @@
 import "server-only";
+import { z } from "zod";
 import { recordAudit } from "../../audit";
 import { now } from "../../clock";
 import { GatehouseError, notFound } from "../../errors";
@@ -23,7 +24,7 @@ import type { OrgRecord, StoreWriter } from "../../store/types";
 import { actorOf, type PrincipalCtx } from "../context";
 import { getOrgOrThrow } from "../guard";
 import type { Runtime } from "../runtime";
-import { toSecretDto, toServiceAccountDto } from "./dto";
+import { EXPIRY_WARNING_MS, toSecretDto, toServiceAccountDto } from "./dto";
 
 export const MAX_ACTIVE_SECRETS = 2;
 const field = (name: string, message: string, code: "VALIDATION" | "CONFLICT" = "VALIDATION") => new GatehouseError(code, message, { fieldErrors: { [name]: [message] } });
@@ -111,9 +112,11 @@ export async function updateServiceAccount(ctx: PrincipalCtx, raw: unknown) {
 
 /** Delete: its secrets and tokens go with it, so every token stops working at once. */
 export async function deleteServiceAccount(ctx: PrincipalCtx, raw: unknown) {
-  const input = parseInput(ZServiceAccountRef, raw);
+  const input = parseInput(ZServiceAccountRef.extend({ confirmName: z.string().max(100).optional() }), raw);
   const org = await getOrgOrThrow(ctx, input.orgId, "org.service_accounts.write");
   const a = await getServiceAccountOrThrow(ctx, org, input.clientId);
+  // The console asks for the name typed out; the Admin API (like Atlas's) does not.
+  if (input.confirmName !== undefined && input.confirmName !== a.name) throw field("confirmName", `Type "${a.name}" to confirm.`);
   await ctx.rt.store.transaction(async (tx) => {
     await tx.serviceAccounts.delete(a.id);
     await recordAudit(tx, actorOf(ctx), { action: "service_account.deleted", target: `service_account:${a.clientId}`, orgId: org.id, projectId: null, detail: { name: a.name } });
@@ -191,4 +194,18 @@ export async function setOrgSecretPolicy(ctx: PrincipalCtx, raw: unknown) {
     await recordAudit(tx, actorOf(ctx), { action: "org.secret_policy_updated", target: `org:${org.id}`, orgId: org.id, projectId: null, detail: { maxSecretHours: input.maxSecretHours } });
     return r;
   });
+}
+
+/** Secrets that expire within 7 days: one audit event each (the list and a banner flag them too). */
+export async function auditExpiringSecrets(rt: Runtime): Promise<number> {
+  const at = now();
+  const due = await rt.store.serviceAccounts.secretsExpiringUnwarned(new Date(at.getTime() + EXPIRY_WARNING_MS).toISOString(), at.toISOString());
+  for (const s of due) {
+    const a = await rt.store.serviceAccounts.get(s.serviceAccountId);
+    await rt.store.transaction(async (tx) => {
+      await tx.serviceAccounts.markSecretWarned(s.id);
+      if (a) await recordAudit(tx, { id: null, label: "system", ip: null }, { action: "service_account.secret_expiring", target: `service_account:${a.clientId}`, orgId: a.orgId, projectId: null, detail: { secretId: s.id, masked: s.masked, expiresAt: s.expiresAt, name: a.name } });
+    });
+  }
+  return due.length;
 }

@@ -3,7 +3,7 @@ import { auditTrail, createTestRuntime, ctxFor, failureOf, freezeClock, HOUR, se
 import type { AuthedCtx, PrincipalCtx } from "../context";
 import { listAllProjects } from "../projects";
 import { authenticateBearer } from "./bearer";
-import { addAccessListEntries, createServiceAccount, deleteServiceAccount, generateSecret, getServiceAccount, listServiceAccounts, revokeSecret, setOrgSecretPolicy, updateServiceAccount } from "./manage";
+import { addAccessListEntries, auditExpiringSecrets, createServiceAccount, deleteServiceAccount, generateSecret, getServiceAccount, listServiceAccounts, revokeSecret, setOrgSecretPolicy, updateServiceAccount } from "./manage";
 import { MAX_ACTIVE_TOKENS, revokeEndpoint, tokenEndpoint } from "./oauth";
 import { inviteServiceAccountToProject } from "./project-access";
 
@@ -82,6 +82,9 @@ describe("service accounts", () => {
     const sa = await create({ secretExpiresAfterHours: 8 * 24 });
     clock.advance(2 * 24 * HOUR);
     expect((await getServiceAccount(owner, { orgId: t.orgA, clientId: sa.clientId })).secrets[0]).toMatchObject({ expiringSoon: true, expired: false });
+    expect(await auditExpiringSecrets(rt)).toBe(1);
+    expect(await auditExpiringSecrets(rt)).toBe(0);
+    expect((await auditTrail(rt)).filter((e) => e.action === "service_account.secret_expiring")).toHaveLength(1);
     clock.advance(7 * 24 * HOUR);
     expect((await mint(sa.clientId, sa.secrets[0]!.secret)).status).toBe(401);
     expect((await getServiceAccount(owner, { orgId: t.orgA, clientId: sa.clientId })).secrets[0]).toMatchObject({ expired: true });

@@ -1,0 +1,126 @@
+import { execFileSync } from "node:child_process";
+import * as oauth from "oauth4webapi";
+import { expectNoSeriousA11yViolations } from "./support/a11y";
+import { expect, test } from "./support/fixtures";
+import { captureAction, replay } from "./support/server-actions";
+
+// The seed's workflow: an owner creates a service account, copies the Client Secret from the
+// one-time dialog; a client mints a token with it (curl, and a maintained OAuth library) and
+// calls the Admin API; "Generate New Secret" rotates without recreating the account, and the old
+// secret is revoked. An Organization Member sees service accounts but cannot create one.
+test.describe.configure({ mode: "serial" });
+
+const CURL = process.env.CURL_PATH ?? "curl";
+let clientId = "";
+let firstSecret = "";
+let secondSecret = "";
+let createAction: Awaited<ReturnType<typeof captureAction>> | undefined;
+let accountUrl = "";
+
+/** curl, as the docs use it; returns status and body. */
+function curl(args: string[]): { status: number; body: string; headers: string } {
+  const out = execFileSync(CURL, ["-s", "-D", "-", ...args], { encoding: "utf8" });
+  const [head, ...rest] = out.split(/\r?\n\r?\n/);
+  return { status: Number(/^HTTP\/[\d.]+ (\d+)/.exec(head ?? "")?.[1]), headers: head ?? "", body: rest.join("\n\n") };
+}
+const mintWithCurl = (base: string, id: string, secret: string) => curl(["-u", `${id}:${secret}`, "-d", "grant_type=client_credentials", `${base}/api/oauth/token`]);
+
+test("create a service account: the Client Secret is shown once, with a warning", async ({ ownerPage: page, state }) => {
+  await page.goto(`/orgs/${state.orgId}`);
+  await page.getByRole("navigation", { name: "Sections" }).getByRole("link", { name: "Service Accounts" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Service Accounts" })).toBeVisible();
+  await page.getByRole("button", { name: "Create Service Account" }).click();
+  const dialog = page.getByRole("dialog", { name: "Create Service Account" });
+  await dialog.getByLabel("Name", { exact: true }).fill("ci pipeline");
+  await dialog.getByLabel("Description").fill("Deploys from CI");
+  await dialog.getByLabel("Organization Read Only").check();
+  await dialog.getByLabel("Client Secret expiration").selectOption("720");
+  createAction = await captureAction(page, () => dialog.getByRole("button", { name: "Create" }).click());
+  await expect(dialog.getByText("It will not be shown again")).toBeVisible();
+  clientId = (await dialog.getByTestId("client-id").textContent())!.trim();
+  firstSecret = (await dialog.getByTestId("client-secret").textContent())!.trim();
+  expect(clientId).toMatch(/^mdb_sa_id_[a-f0-9]{24}$/);
+  expect(firstSecret).toMatch(/^mdb_sa_sk_/);
+  await expectNoSeriousA11yViolations(page, "service account secret");
+  await dialog.getByRole("button", { name: "Close" }).click();
+
+  const table = page.getByRole("table", { name: "Service accounts" });
+  await expect(table).toContainText(clientId);
+  await expect(table).toContainText(`mdb_sa_sk_****${firstSecret.slice(-4)}`);
+  await expect(page.getByText(firstSecret)).toHaveCount(0);
+  await table.getByRole("link", { name: "ci pipeline" }).click();
+  await expect(page).toHaveURL(new RegExp(`/service-accounts/${clientId}$`));
+  accountUrl = page.url();
+  await expect(page.getByText(firstSecret)).toHaveCount(0);
+});
+
+test("curl mints a token with the secret and uses it on the Admin API; revoke makes it fail", async ({ baseURL, state }) => {
+  const minted = mintWithCurl(baseURL!, clientId, firstSecret);
+  expect(minted.status).toBe(200);
+  const token = JSON.parse(minted.body) as { access_token: string; token_type: string; expires_in: number };
+  expect(token).toMatchObject({ token_type: "Bearer", expires_in: 3600 });
+  const orgs = curl(["-H", `Authorization: Bearer ${token.access_token}`, "-H", "Accept: application/vnd.atlas.2023-01-01+json", `${baseURL}/api/atlas/v2/orgs`]);
+  expect(orgs.status).toBe(200);
+  expect(orgs.headers).toMatch(/content-type: application\/vnd\.atlas\.2023-01-01\+json/i);
+  expect(JSON.parse(orgs.body)).toMatchObject({ totalCount: 1, results: [{ id: state.orgId }] });
+  // ORG_READ_ONLY sees every project of the organization, and cannot create a service account.
+  const groups = JSON.parse(curl(["-H", `Authorization: Bearer ${token.access_token}`, `${baseURL}/api/atlas/v2/groups`]).body) as { results: { id: string }[] };
+  expect(groups.results.map((g) => g.id)).toContain(state.projectId);
+  const refused = curl(["-X", "POST", "-H", `Authorization: Bearer ${token.access_token}`, "-H", "Content-Type: application/json", "-d", '{"name":"x","description":"x","roles":["ORG_OWNER"],"secretExpiresAfterHours":8}', `${baseURL}/api/atlas/v2/orgs/${state.orgId}/serviceAccounts`]);
+  expect(refused.status).toBe(404);
+  expect(JSON.parse(refused.body)).toMatchObject({ error: 404, errorCode: "RESOURCE_NOT_FOUND" });
+
+  const revoked = curl(["-u", `${clientId}:${firstSecret}`, "-d", `token=${token.access_token}&token_type_hint=access_token`, `${baseURL}/api/oauth/revoke`]);
+  expect(revoked).toMatchObject({ status: 200, body: "" });
+  const after = curl(["-H", `Authorization: Bearer ${token.access_token}`, `${baseURL}/api/atlas/v2/orgs`]);
+  expect(after.status).toBe(401);
+  expect(after.headers).toMatch(/www-authenticate: Digest realm="MMS Public API"/i);
+
+  const wrong = mintWithCurl(baseURL!, clientId, firstSecret + "x");
+  expect(wrong.status).toBe(401);
+  expect(JSON.parse(wrong.body)).toMatchObject({ error: "invalid_client" });
+});
+
+test("a maintained OAuth 2.0 client (oauth4webapi) obtains a token and calls the Admin API", async ({ baseURL, state }) => {
+  const as: oauth.AuthorizationServer = { issuer: "urn:gatehouse", token_endpoint: `${baseURL}/api/oauth/token` };
+  const client: oauth.Client = { client_id: clientId };
+  const response = await oauth.clientCredentialsGrantRequest(as, client, oauth.ClientSecretBasic(firstSecret), new URLSearchParams(), { [oauth.allowInsecureRequests]: true });
+  const result = await oauth.processClientCredentialsResponse(as, client, response);
+  expect(result.token_type).toBe("bearer");
+  const res = await fetch(`${baseURL}/api/atlas/v2/orgs/${state.orgId}`, { headers: { authorization: `Bearer ${result.access_token}`, accept: "application/vnd.atlas.2023-01-01+json" } });
+  expect(res.status).toBe(200);
+  expect(await res.json()).toMatchObject({ id: state.orgId });
+});
+
+test("Generate New Secret rotates without recreating the account; the revoked old secret can no longer mint", async ({ ownerPage: page, baseURL }) => {
+  await page.goto(accountUrl);
+  await page.getByRole("button", { name: "Generate New Secret" }).click();
+  const dialog = page.getByRole("dialog", { name: "Generate New Secret" });
+  await dialog.getByRole("button", { name: "Generate" }).click();
+  await expect(dialog.getByText("It will not be shown again")).toBeVisible();
+  secondSecret = (await dialog.getByTestId("client-secret").textContent())!.trim();
+  expect(secondSecret).not.toBe(firstSecret);
+  expect((await dialog.getByTestId("client-id").textContent())!.trim()).toBe(clientId);
+  await dialog.getByRole("button", { name: "Close" }).click();
+  expect(mintWithCurl(baseURL!, clientId, secondSecret).status).toBe(200);
+
+  const secrets = page.getByRole("table", { name: "Client Secrets" });
+  await expect(secrets.getByRole("row")).toHaveCount(3);
+  const oldRow = secrets.getByRole("row").filter({ hasText: `****${firstSecret.slice(-4)}` });
+  await oldRow.getByRole("button", { name: "Revoke" }).click();
+  await page.getByRole("dialog", { name: /^Revoke mdb_sa_sk_/ }).getByRole("button", { name: "Revoke secret" }).click();
+  await expect(secrets.getByRole("row")).toHaveCount(2);
+  await expect(secrets).toContainText(`****${secondSecret.slice(-4)}`);
+  expect(mintWithCurl(baseURL!, clientId, firstSecret).status).toBe(401);
+  expect(mintWithCurl(baseURL!, clientId, secondSecret).status).toBe(200);
+});
+
+test("an Organization Member sees service accounts but no create controls, and gets 404 on the direct action", async ({ readerPage: page, state }) => {
+  await page.goto(`/orgs/${state.orgId}/service-accounts`);
+  await expect(page.getByRole("table", { name: "Service accounts" })).toContainText("ci pipeline");
+  await expect(page.getByRole("button", { name: "Create Service Account" })).toHaveCount(0);
+  await page.goto(accountUrl);
+  for (const name of ["Generate New Secret", "Revoke", "Edit", "Delete"]) await expect(page.getByRole("button", { name })).toHaveCount(0);
+  const res = await replay(page.request, createAction!);
+  expect(res.status()).toBe(404);
+});
