@@ -74,7 +74,11 @@ test("curl mints a token with the secret and uses it on the Admin API; revoke ma
   expect(revoked).toMatchObject({ status: 200, body: "" });
   const after = curl(["-H", `Authorization: Bearer ${token.access_token}`, `${baseURL}/api/atlas/v2/orgs`]);
   expect(after.status).toBe(401);
-  expect(after.headers).toMatch(/www-authenticate: Digest realm="MMS Public API"/i);
+  expect(after.headers).toMatch(/www-authenticate: Bearer realm="Gatehouse Admin API", error="invalid_token"/i);
+  // No credentials at all: the Digest challenge comes first (Go's digest client reads only the first).
+  const anonymous = curl([`${baseURL}/api/atlas/v2/orgs`]);
+  expect(anonymous.status).toBe(401);
+  expect(anonymous.headers).toMatch(/www-authenticate: Digest realm="MMS Public API", domain="", nonce="[^"]+", algorithm=MD5, qop="auth", stale=false/i);
 
   const wrong = mintWithCurl(baseURL!, clientId, firstSecret + "x");
   expect(wrong.status).toBe(401);
