@@ -119,6 +119,32 @@ test("Generate New Secret rotates without recreating the account; the revoked ol
   expect(mintWithCurl(baseURL!, clientId, secondSecret).status).toBe(200);
 });
 
+test("an API key (shown once) reads and writes through the Admin API with curl --digest; a wrong key gets the Digest challenge", async ({ ownerPage: page, baseURL, state }) => {
+  await page.goto(`/orgs/${state.orgId}`);
+  await page.getByRole("navigation", { name: "Sections" }).getByRole("link", { name: "API Keys" }).click();
+  await page.getByRole("button", { name: "Create API Key" }).click();
+  const dialog = page.getByRole("dialog", { name: "Create API Key" });
+  await dialog.getByLabel("Description").fill("terraform");
+  await dialog.getByLabel("Organization Owner").check();
+  await dialog.getByRole("button", { name: "Create" }).click();
+  await expect(dialog.getByText("It will not be shown again")).toBeVisible();
+  const publicKey = (await dialog.getByTestId("public-key").textContent())!.trim();
+  const privateKey = (await dialog.getByTestId("private-key").textContent())!.trim();
+  await dialog.getByRole("button", { name: "Close" }).click();
+  await expect(page.getByRole("table", { name: "API keys" })).toContainText(publicKey);
+  await expect(page.getByText(privateKey)).toHaveCount(0);
+
+  const read = curl(["--digest", "-u", `${publicKey}:${privateKey}`, "-H", "Accept: application/vnd.atlas.2023-01-01+json", `${baseURL}/api/atlas/v2/orgs/${state.orgId}/groups?pageNum=1&itemsPerPage=10`]);
+  expect(read.status).toBe(200);
+  expect(JSON.parse(read.body).results.map((g: { id: string }) => g.id)).toContain(state.projectId);
+  const write = curl(["--digest", "-u", `${publicKey}:${privateKey}`, "-X", "POST", "-H", "Content-Type: application/json", "-H", "Accept: application/vnd.atlas.2024-08-05+json", "-d", '{"name":"made by terraform","description":"via digest","roles":["ORG_READ_ONLY"],"secretExpiresAfterHours":24}', `${baseURL}/api/atlas/v2/orgs/${state.orgId}/serviceAccounts`]);
+  expect(write.status).toBe(201);
+  expect(JSON.parse(write.body)).toMatchObject({ name: "made by terraform", secrets: [{ secret: expect.stringMatching(/^mdb_sa_sk_/) }] });
+  const wrong = curl(["--digest", "-u", `${publicKey}:00000000-0000-0000-0000-000000000000`, `${baseURL}/api/atlas/v2/orgs`]);
+  expect(wrong.status).toBe(401);
+  expect(wrong.headers).toMatch(/www-authenticate: Digest realm="MMS Public API", domain="", nonce="[^"]+", algorithm=MD5, qop="auth", stale=false/i);
+});
+
 test("an Organization Member sees service accounts but no create controls, and gets 404 on the direct action", async ({ readerPage: page, state }) => {
   await page.goto(`/orgs/${state.orgId}/service-accounts`);
   await expect(page.getByRole("table", { name: "Service accounts" })).toContainText("ci pipeline");

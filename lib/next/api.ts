@@ -5,9 +5,9 @@ import { recordAudit } from "../audit";
 import { digestChallenge } from "../digest";
 import { GatehouseError, isGatehouseError } from "../errors";
 import type { PrincipalCtx } from "../server/context";
+import { DIGEST_REALM, authenticateDigest, digestNonceKey } from "../server/api-keys/digest-auth";
 import { authenticateBearer } from "../server/service-accounts/bearer";
 import { getRuntime, type Runtime } from "../server/runtime";
-import { deriveKey } from "../secrets";
 import { handleServerError } from "./errors";
 import { clientIpFrom, getRequestCtx } from "./request";
 
@@ -16,8 +16,6 @@ import { clientIpFrom, getRequestCtx } from "./request";
 // run one use case (which authorizes itself), answer Atlas's shapes, and audit calls made by
 // service accounts and API keys.
 
-export const DIGEST_REALM = "MMS Public API";
-export const digestNonceKey = (rt: Runtime) => deriveKey(rt.masterKey, "digest-nonce");
 
 const ATLAS_CODES: Record<string, string> = {
   NOT_FOUND: "RESOURCE_NOT_FOUND",
@@ -77,8 +75,11 @@ async function authenticate(rt: Runtime, req: Request): Promise<{ ok: true; ctx:
     return { ok: false, res: apiError(401, "UNAUTHORIZED", r.message, { headers: { "www-authenticate": `Bearer realm="Gatehouse Admin API", error="invalid_token", error_description="${r.message.replace(/"/g, "'")}"` } }) };
   }
   if (authorization && /^digest\s+/i.test(authorization)) {
-    // Programmatic API keys land with their own issue; until then no Digest user exists.
-    return { ok: false, res: apiError(401, "UNAUTHORIZED", "You are not authorized for this resource.", { headers: challengeHeaders(rt) }) };
+    const url = new URL(req.url);
+    const r = await authenticateDigest(rt, { header: authorization, method: req.method, uri: url.pathname + url.search, ip });
+    if (r.ok) return { ok: true, ctx: { ...base, principal: r.principal } };
+    if (r.status === 403) return { ok: false, res: apiError(403, r.code, r.message) };
+    return { ok: false, res: apiError(401, "UNAUTHORIZED", "You are not authorized for this resource.", { headers: challengeHeaders(rt, r.stale) }) };
   }
   const session = await getRequestCtx();
   if (session.principal && session.user && !session.user.mustChangePassword) return { ok: true, ctx: session as PrincipalCtx };

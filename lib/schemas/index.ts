@@ -6,3 +6,4 @@ export * from "./keystore";
 export * from "./database-access";
 export * from "./connectors";
 export * from "./service-accounts";
+export * from "./api-keys";

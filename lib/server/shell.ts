@@ -42,7 +42,7 @@ export async function getShellData(ctx: AuthedCtx, scope: { orgId?: string; proj
     nav.push({ title: "Organization", links: [{ href: base, label: "Projects", exact: true }] });
     const access: NavLinkDto[] = [];
     if (can(p, "org.members.read", s)) access.push({ href: `${base}/access`, label: "Users" });
-    if (can(p, "org.service_accounts.read", s)) access.push({ href: `${base}/service-accounts`, label: "Service Accounts" });
+    if (can(p, "org.service_accounts.read", s)) access.push({ href: `${base}/service-accounts`, label: "Service Accounts" }, { href: `${base}/api-keys`, label: "API Keys" });
     if (access.length) nav.push({ title: "Access Manager", links: access });
     const more: NavLinkDto[] = [];
     if (can(p, "org.audit.read", s)) more.push({ href: `${base}/audit`, label: "Audit" });

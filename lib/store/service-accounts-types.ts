@@ -24,7 +24,17 @@ export type ServiceAccountSecretRecord = {
   expiryWarned: boolean;
 };
 
+/** An API Access List entry of a service account or an API key (its owner). */
 export type AccessListEntryRecord = { ownerId: string; entry: string; comment: string | null; createdAt: string };
+
+export interface AccessListsReader {
+  list(ownerId: string): Promise<AccessListEntryRecord[]>;
+}
+export interface AccessListsWriter extends AccessListsReader {
+  add(e: AccessListEntryRecord): Promise<void>;
+  remove(ownerId: string, entry: string): Promise<boolean>;
+  clear(ownerId: string): Promise<void>;
+}
 
 export type OAuthTokenRecord = { jti: string; serviceAccountId: string; secretId: string; issuedAt: string; expiresAt: string; revokedAt: string | null };
 
@@ -44,7 +54,6 @@ export interface ServiceAccountsReader {
   getSecret(id: string): Promise<ServiceAccountSecretRecord | null>;
   /** Secrets that expire before `before` and have not been warned about yet. */
   secretsExpiringUnwarned(before: string, now: string): Promise<ServiceAccountSecretRecord[]>;
-  accessList(ownerId: string): Promise<AccessListEntryRecord[]>;
   getToken(jti: string): Promise<OAuthTokenRecord | null>;
   countActiveTokens(serviceAccountId: string, now: string): Promise<number>;
   signingKeys(): Promise<SigningKeyRecord[]>;
@@ -61,8 +70,6 @@ export interface ServiceAccountsWriter extends ServiceAccountsReader {
   deleteSecret(id: string): Promise<void>;
   touchSecret(id: string, at: string): Promise<void>;
   markSecretWarned(id: string): Promise<void>;
-  addAccessListEntry(e: AccessListEntryRecord): Promise<void>;
-  removeAccessListEntry(ownerId: string, entry: string): Promise<boolean>;
   insertToken(t: OAuthTokenRecord): Promise<void>;
   revokeToken(jti: string, at: string): Promise<void>;
   deleteExpiredTokens(before: string): Promise<number>;

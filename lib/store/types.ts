@@ -1,8 +1,9 @@
 import type { OrgRole, ProjectRole } from "../authz/roles";
+import type { ApiKeysReader, ApiKeysWriter } from "./api-keys-types";
 import type { ConnectorsReader, ConnectorsWriter } from "./connectors-types";
 import type { DatabaseAccessReader, DatabaseAccessWriter } from "./database-access-types";
 import type { KeystoreReader, KeystoreWriter } from "./keystore-types";
-import type { ServiceAccountsReader, ServiceAccountsWriter } from "./service-accounts-types";
+import type { AccessListsReader, AccessListsWriter, ServiceAccountsReader, ServiceAccountsWriter } from "./service-accounts-types";
 
 // The store interface: the only way the rest of Gatehouse reads or writes state. It is async
 // and speaks records, not SQL, so a MongoDB implementation can follow without touching callers.
@@ -111,6 +112,8 @@ export interface StoreReader {
   databaseAccess: DatabaseAccessReader;
   connectors: ConnectorsReader;
   serviceAccounts: ServiceAccountsReader;
+  apiKeys: ApiKeysReader;
+  accessLists: AccessListsReader;
 }
 
 export interface StoreWriter extends StoreReader {
@@ -147,6 +150,8 @@ export interface StoreWriter extends StoreReader {
   databaseAccess: DatabaseAccessWriter;
   connectors: ConnectorsWriter;
   serviceAccounts: ServiceAccountsWriter;
+  apiKeys: ApiKeysWriter;
+  accessLists: AccessListsWriter;
 }
 
 export type StoreHealth = { ok: boolean; kind: string; schemaVersion: number; detail?: string };

@@ -36,3 +36,18 @@ export const accessListView = (e: ServiceAccountDto["accessList"][number]) => ({
   createdAt: e.createdAt,
   ...(e.comment ? { comment: e.comment } : {}),
 });
+
+export const apiKeyView = (k: { id: string; desc: string; publicKey: string; privateKey: string; roles: { orgId?: string; groupId?: string; roleName: string }[] }) => ({
+  id: k.id,
+  desc: k.desc,
+  publicKey: k.publicKey,
+  privateKey: k.privateKey,
+  roles: k.roles,
+  links: [],
+});
+
+export const keyAccessListView = (e: { entry: string; comment: string | null; createdAt: string }) => ({
+  ...(e.entry.includes("/") ? { cidrBlock: e.entry } : { ipAddress: e.entry, cidrBlock: `${e.entry}/${e.entry.includes(":") ? 128 : 32}` }),
+  created: e.createdAt,
+  ...(e.comment ? { comment: e.comment } : {}),
+});

@@ -30,7 +30,7 @@ export async function authenticateBearer(rt: Runtime, token: string, ip: string 
   if (row.revokedAt) return unauthorized("TOKEN_REVOKED", "The access token was revoked.");
   const account = await rt.store.serviceAccounts.get(row.serviceAccountId);
   if (!account || account.clientId !== check.claims.sub) return unauthorized("TOKEN_REVOKED", "The access token is no longer valid (its service account was deleted).");
-  const entries = (await rt.store.serviceAccounts.accessList(account.id)).map((e) => e.entry);
+  const entries = (await rt.store.accessLists.list(account.id)).map((e) => e.entry);
   if (!ipAllowed(ip, entries)) {
     return { ok: false, status: 403, code: "IP_ADDRESS_NOT_ON_ACCESS_LIST", message: `IP address ${ip ?? "(unknown)"} is not on the API Access List of service account ${account.clientId}. Add it (or its CIDR block) to the list.` };
   }

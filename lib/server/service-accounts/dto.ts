@@ -32,7 +32,7 @@ export const toSecretDto = (s: ServiceAccountSecretRecord, at: Date): SecretDto 
 const toEntryDto = (e: AccessListEntryRecord) => ({ entry: e.entry, kind: e.entry.includes("/") ? ("cidr" as const) : ("ip" as const), comment: e.comment, createdAt: e.createdAt });
 
 export async function toServiceAccountDto(store: StoreReader, a: ServiceAccountRecord, at: Date): Promise<ServiceAccountDto> {
-  const [projects, secrets, accessList] = await Promise.all([store.serviceAccounts.projects(a.id), store.serviceAccounts.secrets(a.id), store.serviceAccounts.accessList(a.id)]);
+  const [projects, secrets, accessList] = await Promise.all([store.serviceAccounts.projects(a.id), store.serviceAccounts.secrets(a.id), store.accessLists.list(a.id)]);
   const names = await Promise.all(projects.map((p) => store.projects.get(p.projectId)));
   return {
     clientId: a.clientId,

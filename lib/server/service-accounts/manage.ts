@@ -5,7 +5,6 @@ import { now } from "../../clock";
 import { GatehouseError, notFound } from "../../errors";
 import { newId } from "../../ids";
 import { hashSecret, maskSecret, newClientId, newClientSecret } from "../../oauth/credentials";
-import { parseAccessEntry } from "../../oauth/ip-access";
 import {
   MAX_SECRET_HOURS,
   ZAccessListInput,
@@ -21,6 +20,7 @@ import {
 import { deriveKey } from "../../secrets";
 import type { ServiceAccountRecord, ServiceAccountSecretRecord } from "../../store/service-accounts-types";
 import type { OrgRecord, StoreWriter } from "../../store/types";
+import { entryKey, parseAccessEntries } from "../access-list";
 import { actorOf, type PrincipalCtx } from "../context";
 import { getOrgOrThrow } from "../guard";
 import type { Runtime } from "../runtime";
@@ -119,6 +119,7 @@ export async function deleteServiceAccount(ctx: PrincipalCtx, raw: unknown) {
   if (input.confirmName !== undefined && input.confirmName !== a.name) throw field("confirmName", `Type "${a.name}" to confirm.`);
   await ctx.rt.store.transaction(async (tx) => {
     await tx.serviceAccounts.delete(a.id);
+    await tx.accessLists.clear(a.id);
     await recordAudit(tx, actorOf(ctx), { action: "service_account.deleted", target: `service_account:${a.clientId}`, orgId: org.id, projectId: null, detail: { name: a.name } });
   });
 }
@@ -158,16 +159,9 @@ export async function addAccessListEntries(ctx: PrincipalCtx, raw: unknown) {
   const input = parseInput(ZAccessListInput, raw);
   const org = await getOrgOrThrow(ctx, input.orgId, "org.service_accounts.write");
   const a = await getServiceAccountOrThrow(ctx, org, input.clientId);
-  const parsed = input.entries.map((e, i) => {
-    const raw = e.cidrBlock ?? e.ipAddress;
-    if (!raw || (e.cidrBlock && e.ipAddress)) throw field(`entries.${i}`, "Give either an IP address or a CIDR block.");
-    const r = parseAccessEntry(raw);
-    if (!r.ok) throw field(`entries.${i}`, r.message);
-    if (e.ipAddress && r.kind === "cidr") throw field(`entries.${i}`, `"${raw}" is a CIDR block: send it as cidrBlock.`);
-    return { entry: r.entry, comment: e.comment ?? null };
-  });
+  const parsed = parseAccessEntries(input.entries);
   await ctx.rt.store.transaction(async (tx) => {
-    for (const p of parsed) await tx.serviceAccounts.addAccessListEntry({ ownerId: a.id, entry: p.entry, comment: p.comment, createdAt: now().toISOString() });
+    for (const p of parsed) await tx.accessLists.add({ ownerId: a.id, entry: p.entry, comment: p.comment, createdAt: now().toISOString() });
     await recordAudit(tx, actorOf(ctx), { action: "service_account.access_list_added", target: `service_account:${a.clientId}`, orgId: org.id, projectId: null, detail: { entries: parsed.map((p) => p.entry) } });
   });
   return (await toServiceAccountDto(ctx.rt.store, a, now())).accessList;
@@ -177,10 +171,10 @@ export async function removeAccessListEntry(ctx: PrincipalCtx, raw: unknown) {
   const input = parseInput(ZRemoveAccessEntryInput, raw);
   const org = await getOrgOrThrow(ctx, input.orgId, "org.service_accounts.write");
   const a = await getServiceAccountOrThrow(ctx, org, input.clientId);
-  const r = parseAccessEntry(input.entry);
+  const entry = entryKey(input.entry);
   await ctx.rt.store.transaction(async (tx) => {
-    if (!r.ok || !(await tx.serviceAccounts.removeAccessListEntry(a.id, r.entry))) throw notFound("This access list entry");
-    await recordAudit(tx, actorOf(ctx), { action: "service_account.access_list_removed", target: `service_account:${a.clientId}`, orgId: org.id, projectId: null, detail: { entry: r.entry } });
+    if (!entry || !(await tx.accessLists.remove(a.id, entry))) throw notFound("This access list entry");
+    await recordAudit(tx, actorOf(ctx), { action: "service_account.access_list_removed", target: `service_account:${a.clientId}`, orgId: org.id, projectId: null, detail: { entry } });
   });
 }
 

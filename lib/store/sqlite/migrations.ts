@@ -299,4 +299,34 @@ export const MIGRATIONS: Migration[] = [
       );
     `,
   },
+  {
+    version: 6,
+    name: "api-keys",
+    sql: `
+      -- Access Manager › API Keys: programmatic keys over HTTP Digest. The private key is sealed
+      -- with the master key (Digest needs it to check each response); it is shown once.
+      CREATE TABLE api_keys (
+        id TEXT PRIMARY KEY,
+        org_id TEXT NOT NULL REFERENCES orgs (id) ON DELETE CASCADE,
+        public_key TEXT NOT NULL UNIQUE,
+        sealed_private_key TEXT NOT NULL,
+        masked_private_key TEXT NOT NULL,
+        description TEXT NOT NULL,
+        roles TEXT NOT NULL,
+        last_used_at TEXT,
+        version INTEGER NOT NULL DEFAULT 1,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+      CREATE INDEX api_keys_org ON api_keys (org_id);
+
+      CREATE TABLE api_key_projects (
+        api_key_id TEXT NOT NULL REFERENCES api_keys (id) ON DELETE CASCADE,
+        project_id TEXT NOT NULL REFERENCES projects (id) ON DELETE CASCADE,
+        roles TEXT NOT NULL,
+        PRIMARY KEY (api_key_id, project_id)
+      );
+      CREATE INDEX api_key_projects_project ON api_key_projects (project_id);
+    `,
+  },
 ];

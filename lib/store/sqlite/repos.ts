@@ -4,9 +4,10 @@ import type { AuditFilter, StoreWriter } from "../types";
 import { toAudit, toOrg, toOrgMembership, toProject, toProjectMembership, toSession, toThrottle, toUser } from "./rows";
 import { nowIso } from "../../clock";
 import { makeDatabaseAccessRepo } from "./database-access-repo";
+import { makeApiKeysRepo } from "./api-keys-repo";
 import { makeConnectorsRepo } from "./connectors-repo";
 import { makeKeystoreRepo } from "./keystore-repo";
-import { makeServiceAccountsRepo } from "./service-accounts-repo";
+import { makeAccessListsRepo, makeServiceAccountsRepo } from "./service-accounts-repo";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- rows come untyped from better-sqlite3; rows.ts types them */
 type Stmt = Database.Statement;
@@ -109,6 +110,8 @@ export function makeRepos(db: Database.Database): StoreWriter {
     databaseAccess: makeDatabaseAccessRepo(db),
     connectors: makeConnectorsRepo(db),
     serviceAccounts: makeServiceAccountsRepo(db),
+    apiKeys: makeApiKeysRepo(db),
+    accessLists: makeAccessListsRepo(db),
     users: {
       async get(id) {
         const r = q("SELECT * FROM users WHERE id = ?").get(id);

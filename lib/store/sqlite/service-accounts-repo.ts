@@ -2,7 +2,7 @@
 import type Database from "better-sqlite3";
 import { nowIso } from "../../clock";
 import { GatehouseError, stale } from "../../errors";
-import type { ServiceAccountRecord, ServiceAccountSecretRecord, ServiceAccountsWriter } from "../service-accounts-types";
+import type { AccessListsWriter, ServiceAccountRecord, ServiceAccountSecretRecord, ServiceAccountsWriter } from "../service-accounts-types";
 
 const toAccount = (r: any): ServiceAccountRecord => ({
   id: r.id,
@@ -33,6 +33,27 @@ function duplicateName(err: unknown, name?: string): never {
     throw new GatehouseError("CONFLICT", m, { fieldErrors: { name: [m] } });
   }
   throw err;
+}
+
+export function makeAccessListsRepo(db: Database.Database): AccessListsWriter {
+  const list = db.prepare("SELECT * FROM api_access_list WHERE owner_id = ? ORDER BY created_at, entry");
+  const add = db.prepare("INSERT INTO api_access_list (owner_id, entry, comment, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (owner_id, entry) DO UPDATE SET comment = excluded.comment");
+  const remove = db.prepare("DELETE FROM api_access_list WHERE owner_id = ? AND entry = ?");
+  const clear = db.prepare("DELETE FROM api_access_list WHERE owner_id = ?");
+  return {
+    async list(ownerId) {
+      return list.all(ownerId).map((r: any) => ({ ownerId: r.owner_id, entry: r.entry, comment: r.comment, createdAt: r.created_at }));
+    },
+    async add(e) {
+      add.run(e.ownerId, e.entry, e.comment, e.createdAt);
+    },
+    async remove(ownerId, entry) {
+      return remove.run(ownerId, entry).changes > 0;
+    },
+    async clear(ownerId) {
+      clear.run(ownerId);
+    },
+  };
 }
 
 export function makeServiceAccountsRepo(db: Database.Database): ServiceAccountsWriter {
@@ -78,9 +99,6 @@ export function makeServiceAccountsRepo(db: Database.Database): ServiceAccountsW
     },
     async secretsExpiringUnwarned(before, now) {
       return q("SELECT * FROM service_account_secrets WHERE expiry_warned = 0 AND expires_at <= ? AND expires_at > ?").all(before, now).map(toSecret);
-    },
-    async accessList(ownerId) {
-      return q("SELECT * FROM api_access_list WHERE owner_id = ? ORDER BY created_at, entry").all(ownerId).map((r: any) => ({ ownerId: r.owner_id, entry: r.entry, comment: r.comment, createdAt: r.created_at }));
     },
     async getToken(jti) {
       const r: any = q("SELECT * FROM oauth_tokens WHERE jti = ?").get(jti);
@@ -128,7 +146,6 @@ export function makeServiceAccountsRepo(db: Database.Database): ServiceAccountsW
       return get(id)!;
     },
     async delete(id) {
-      q("DELETE FROM api_access_list WHERE owner_id = ?").run(id);
       q("DELETE FROM service_accounts WHERE id = ?").run(id);
     },
     async putProject(r) {
@@ -148,12 +165,6 @@ export function makeServiceAccountsRepo(db: Database.Database): ServiceAccountsW
     },
     async markSecretWarned(id) {
       q("UPDATE service_account_secrets SET expiry_warned = 1 WHERE id = ?").run(id);
-    },
-    async addAccessListEntry(e) {
-      q("INSERT INTO api_access_list (owner_id, entry, comment, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (owner_id, entry) DO UPDATE SET comment = excluded.comment").run(e.ownerId, e.entry, e.comment, e.createdAt);
-    },
-    async removeAccessListEntry(ownerId, entry) {
-      return q("DELETE FROM api_access_list WHERE owner_id = ? AND entry = ?").run(ownerId, entry).changes > 0;
     },
     async insertToken(t) {
       q("INSERT INTO oauth_tokens (jti, service_account_id, secret_id, issued_at, expires_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?)").run(t.jti, t.serviceAccountId, t.secretId, t.issuedAt, t.expiresAt, t.revokedAt);

@@ -1,0 +1,77 @@
+"use client";
+
+import { useState } from "react";
+import { ActionForm, type SafeAction } from "../forms/action-form";
+import { CheckboxGroup, Field } from "../forms/form-errors";
+import { CopyButton } from "../ui/copy-button";
+import { Dialog } from "../ui/dialog";
+
+type Option = { value: string; label: string };
+type Created = { publicKey: string; privateKey: string };
+
+export function CreateApiKeyDialog({ action, orgId, roles }: { action: SafeAction; orgId: string; roles: Option[] }) {
+  const [created, setCreated] = useState<Created | null>(null);
+  return (
+    <Dialog trigger="Create API Key" title="Create API Key" triggerVariant="primary">
+      {() =>
+        created ? (
+          <div className="space-y-3" data-testid="key-once">
+            <p role="alert" className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-100">
+              Copy the private key now. It will not be shown again.
+            </p>
+            {(
+              [
+                ["Public Key", created.publicKey, "public-key"],
+                ["Private Key", created.privateKey, "private-key"],
+              ] as const
+            ).map(([label, value, id]) => (
+              <div key={id}>
+                <p className="text-sm font-medium">{label}</p>
+                <div className="flex items-center gap-2">
+                  <code className="break-all text-sm" data-testid={id}>{value}</code>
+                  <CopyButton text={value} label={`Copy ${label}`} />
+                </div>
+              </div>
+            ))}
+            <p className="text-xs text-slate-600 dark:text-slate-300">
+              Use them with HTTP Digest: <code>curl --digest -u PUBLIC:PRIVATE …/api/atlas/v2/orgs</code>
+            </p>
+          </div>
+        ) : (
+          <ActionForm action={action} submitLabel="Create" arrays={["roles"]} successMessage="API key created." onSuccess={(d) => setCreated(d as Created)}>
+            <input type="hidden" name="orgId" value={orgId} />
+            <Field label="Description" name="desc" required maxLength={250} />
+            <CheckboxGroup legend="Organization roles" name="roles" options={roles} />
+          </ActionForm>
+        )
+      }
+    </Dialog>
+  );
+}
+
+export function EditApiKeyDialog({ action, orgId, apiKey, roles }: { action: SafeAction; orgId: string; apiKey: { id: string; desc: string; orgRoles: string[]; version: number }; roles: Option[] }) {
+  return (
+    <Dialog trigger="Edit" title="Edit API key">
+      {(close) => (
+        <ActionForm action={action} submitLabel="Save" arrays={["roles"]} successMessage="Saved." onSuccess={close}>
+          <input type="hidden" name="orgId" value={orgId} />
+          <input type="hidden" name="apiKeyId" value={apiKey.id} />
+          <input type="hidden" name="version" value={apiKey.version} />
+          <Field label="Description" name="desc" defaultValue={apiKey.desc} required />
+          <CheckboxGroup legend="Organization roles" name="roles" options={roles} defaultValues={apiKey.orgRoles} />
+        </ActionForm>
+      )}
+    </Dialog>
+  );
+}
+
+export function ApiKeyAccessListForm({ action, orgId, apiKeyId }: { action: SafeAction; orgId: string; apiKeyId: string }) {
+  return (
+    <ActionForm action={action} submitLabel="Add to access list" successMessage="Access list updated." resetOnSuccess className="flex flex-wrap items-end gap-2" ariaLabel="Add to the API Access List">
+      <input type="hidden" name="orgId" value={orgId} />
+      <input type="hidden" name="apiKeyId" value={apiKeyId} />
+      <Field label="IP address or CIDR block" name="entry" placeholder="203.0.113.7 or 10.0.0.0/8" required />
+      <Field label="Comment" name="comment" />
+    </ActionForm>
+  );
+}

@@ -1,0 +1,72 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { now } from "@/lib/clock";
+import { digestHa1, digestResponse, issueNonce } from "@/lib/digest";
+import { auditTrail, createTestRuntime, ctxFor, failureOf, freezeClock, seedTenants, type TestRuntime } from "@/test/support/runtime";
+import type { AuthedCtx, PrincipalCtx } from "../context";
+import { createServiceAccount } from "../service-accounts/manage";
+import { DIGEST_REALM, authenticateDigest, digestNonceKey } from "./digest-auth";
+import { addApiKeyAccessList, createApiKey, deleteApiKey, getApiKey, listApiKeys, updateApiKey } from "./manage";
+
+let rt: TestRuntime;
+let t: Awaited<ReturnType<typeof seedTenants>>;
+let owner: AuthedCtx;
+let clock: ReturnType<typeof freezeClock>;
+beforeEach(async () => {
+  clock = freezeClock("2026-06-01T09:00:00.000Z");
+  rt = createTestRuntime();
+  t = await seedTenants(rt);
+  owner = await ctxFor(rt, t.ownerA.id);
+});
+afterEach(() => {
+  clock.restore();
+  rt.close();
+});
+
+/** The Authorization header a Digest client (curl, Go, urllib) sends for GET `uri`. */
+function digestHeader(user: string, password: string, uri: string, nonce = issueNonce({ key: digestNonceKey(rt), now: now() })) {
+  const cnonce = "0a4f113b";
+  const ha1 = digestHa1("MD5", user, DIGEST_REALM, password);
+  const response = digestResponse({ algorithm: "MD5", ha1, method: "GET", uri, nonce, nc: "00000001", cnonce, qop: "auth" });
+  return `Digest username="${user}", realm="${DIGEST_REALM}", nonce="${nonce}", uri="${uri}", algorithm=MD5, response="${response}", qop=auth, nc=00000001, cnonce="${cnonce}"`;
+}
+const auth = (header: string, uri = "/api/atlas/v2/orgs", ip = "203.0.113.7") => authenticateDigest(rt, { header, method: "GET", uri, ip });
+
+describe("programmatic API keys", () => {
+  it("the private key is shown once; later reads are masked; audited without it", async () => {
+    const k = await createApiKey(owner, { orgId: t.orgA, desc: "terraform", roles: ["ORG_READ_ONLY"] });
+    expect(k.publicKey).toMatch(/^[a-z]{8}$/);
+    expect(k.privateKey).toMatch(/^[0-9a-f-]{36}$/);
+    const later = await getApiKey(owner, { orgId: t.orgA, apiKeyId: k.id });
+    expect(later.privateKey).toBe(`********-****-****-****-********${k.privateKey.slice(-4)}`);
+    expect(JSON.stringify(await listApiKeys(owner, t.orgA))).not.toContain(k.privateKey);
+    expect(JSON.stringify(await auditTrail(rt))).not.toContain(k.privateKey);
+    expect(await failureOf(createApiKey(owner, { orgId: t.orgA, desc: "", roles: [] }))).toMatchObject({ code: "VALIDATION", fieldErrors: { desc: expect.any(Array), roles: expect.any(Array) } });
+    const member = await ctxFor(rt, t.member.id);
+    expect(await failureOf(createApiKey(member, { orgId: t.orgA, desc: "x", roles: ["ORG_OWNER"] }))).toMatchObject({ code: "NOT_FOUND" });
+  });
+
+  it("HTTP Digest signs in as the key; a wrong private key, an unknown key, a forged nonce fail; an old nonce is stale", async () => {
+    const k = await createApiKey(owner, { orgId: t.orgA, desc: "cli", roles: ["ORG_READ_ONLY"] });
+    const ok = await auth(digestHeader(k.publicKey, k.privateKey, "/api/atlas/v2/orgs"));
+    expect(ok).toMatchObject({ ok: true, principal: { kind: "api_key", id: k.id, orgRoles: { [t.orgA]: ["ORG_READ_ONLY"] } } });
+    expect(await auth(digestHeader(k.publicKey, "00000000-0000-0000-0000-000000000000", "/api/atlas/v2/orgs"))).toMatchObject({ ok: false, status: 401, stale: false });
+    expect(await auth(digestHeader("zzzzzzzz", k.privateKey, "/api/atlas/v2/orgs"))).toMatchObject({ ok: false, status: 401 });
+    expect(await auth(digestHeader(k.publicKey, k.privateKey, "/api/atlas/v2/orgs", "forged-nonce"))).toMatchObject({ ok: false, status: 401, stale: false });
+    expect(await auth(digestHeader(k.publicKey, k.privateKey, "/api/atlas/v2/groups"))).toMatchObject({ ok: false, status: 401 });
+    const old = issueNonce({ key: digestNonceKey(rt), now: new Date(now().getTime() - 3_600_000) });
+    expect(await auth(digestHeader(k.publicKey, k.privateKey, "/api/atlas/v2/orgs", old))).toMatchObject({ ok: false, status: 401, stale: true });
+  });
+
+  it("enforces the access list naming the IP, roles through the same table, and stops at once when deleted", async () => {
+    const k = await createApiKey(owner, { orgId: t.orgA, desc: "ci", roles: ["ORG_MEMBER"] });
+    await addApiKeyAccessList(owner, { orgId: t.orgA, apiKeyId: k.id, entries: [{ ipAddress: "203.0.113.7" }] });
+    expect(await auth(digestHeader(k.publicKey, k.privateKey, "/x"), "/x", "198.51.100.2")).toMatchObject({ ok: false, status: 403, code: "IP_ADDRESS_NOT_ON_ACCESS_LIST", message: expect.stringContaining("198.51.100.2") });
+    const r = await auth(digestHeader(k.publicKey, k.privateKey, "/x"), "/x");
+    if (!r.ok) throw new Error("expected success");
+    const ctx: PrincipalCtx = { rt, ip: "203.0.113.7", userAgent: null, user: null, principal: r.principal };
+    expect(await failureOf(createServiceAccount(ctx, { orgId: t.orgA, name: "x", description: "x", roles: ["ORG_OWNER"], secretExpiresAfterHours: 8 }))).toMatchObject({ code: "NOT_FOUND" });
+    expect(await failureOf(updateApiKey(ctx, { orgId: t.orgA, apiKeyId: k.id, roles: ["ORG_OWNER"] }))).toMatchObject({ code: "NOT_FOUND" });
+    await deleteApiKey(owner, { orgId: t.orgA, apiKeyId: k.id });
+    expect(await auth(digestHeader(k.publicKey, k.privateKey, "/x"), "/x")).toMatchObject({ ok: false, status: 401 });
+  });
+});

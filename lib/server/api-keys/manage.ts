@@ -1,0 +1,152 @@
+import "server-only";
+import { randomBytes, randomUUID } from "node:crypto";
+import { z } from "zod";
+import { recordAudit } from "../../audit";
+import { now } from "../../clock";
+import { GatehouseError, notFound } from "../../errors";
+import { newId } from "../../ids";
+import { ZApiKeyAccessListInput, ZApiKeyProjectInput, ZApiKeyRef, ZCreateApiKeyInput, ZRemoveApiKeyAccessEntryInput, ZUpdateApiKeyInput, parseInput } from "../../schemas";
+import { seal } from "../../secrets";
+import type { ApiKeyRecord } from "../../store/api-keys-types";
+import type { OrgRecord, StoreReader } from "../../store/types";
+import { entryKey, parseAccessEntries } from "../access-list";
+import { actorOf, type PrincipalCtx } from "../context";
+import { getOrgOrThrow, getProjectOrThrow } from "../guard";
+
+// Access Manager › API Keys: a public key (8 characters, the Digest user name) and a private key
+// (a UUID, the Digest password) shown once. The private key is sealed, not hashed: HTTP Digest
+// needs it to recompute each response.
+
+export const privateKeyPurpose = (apiKeyId: string) => `api-key-private:${apiKeyId}`;
+const LOWER = "abcdefghijklmnopqrstuvwxyz";
+
+function newPublicKey(): string {
+  let out = "";
+  for (const b of randomBytes(16)) if (b < 234 && out.length < 8) out += LOWER[b % 26];
+  return out.length === 8 ? out : newPublicKey();
+}
+
+export type ApiKeyDto = {
+  id: string;
+  desc: string;
+  publicKey: string;
+  privateKey: string;
+  roles: { orgId?: string; groupId?: string; roleName: string }[];
+  projects: { projectId: string; projectName: string; roles: string[] }[];
+  accessList: { entry: string; comment: string | null; createdAt: string }[];
+  lastUsedAt: string | null;
+  createdAt: string;
+  version: number;
+};
+
+async function toDto(store: StoreReader, k: ApiKeyRecord): Promise<ApiKeyDto> {
+  const [projects, accessList] = await Promise.all([store.apiKeys.projects(k.id), store.accessLists.list(k.id)]);
+  const names = await Promise.all(projects.map((p) => store.projects.get(p.projectId)));
+  return {
+    id: k.id,
+    desc: k.description,
+    publicKey: k.publicKey,
+    privateKey: k.maskedPrivateKey,
+    roles: [...k.roles.map((roleName) => ({ orgId: k.orgId, roleName })), ...projects.flatMap((p) => p.roles.map((roleName) => ({ groupId: p.projectId, roleName })))],
+    projects: projects.map((p, i) => ({ projectId: p.projectId, projectName: names[i]?.name ?? p.projectId, roles: p.roles })),
+    accessList: accessList.map((e) => ({ entry: e.entry, comment: e.comment, createdAt: e.createdAt })),
+    lastUsedAt: k.lastUsedAt,
+    createdAt: k.createdAt,
+    version: k.version,
+  };
+}
+
+async function keyOfOrg(ctx: PrincipalCtx, org: OrgRecord, apiKeyId: string) {
+  const k = await ctx.rt.store.apiKeys.get(apiKeyId);
+  if (!k || k.orgId !== org.id) throw notFound("This API key");
+  return k;
+}
+const audit = (ctx: PrincipalCtx, k: ApiKeyRecord, action: string, detail: Record<string, unknown>, projectId: string | null = null) => ({ action, target: `api_key:${k.publicKey}`, orgId: k.orgId, projectId, detail: { desc: k.description, ...detail } });
+
+export async function listApiKeys(ctx: PrincipalCtx, orgId: string) {
+  const org = await getOrgOrThrow(ctx, orgId, "org.service_accounts.read");
+  return Promise.all((await ctx.rt.store.apiKeys.listByOrg(org.id)).map((k) => toDto(ctx.rt.store, k)));
+}
+
+export async function getApiKey(ctx: PrincipalCtx, raw: unknown) {
+  const input = parseInput(ZApiKeyRef, raw);
+  const org = await getOrgOrThrow(ctx, input.orgId, "org.service_accounts.read");
+  return toDto(ctx.rt.store, await keyOfOrg(ctx, org, input.apiKeyId));
+}
+
+/** The response carries the whole private key this once. */
+export async function createApiKey(ctx: PrincipalCtx, raw: unknown) {
+  const input = parseInput(ZCreateApiKeyInput, raw);
+  const org = await getOrgOrThrow(ctx, input.orgId, "org.service_accounts.write");
+  const id = newId();
+  const privateKey = randomUUID();
+  const t = now().toISOString();
+  const k: ApiKeyRecord = { id, orgId: org.id, publicKey: newPublicKey(), sealedPrivateKey: seal(ctx.rt.masterKey, privateKeyPurpose(id), privateKey), maskedPrivateKey: `********-****-****-****-********${privateKey.slice(-4)}`, description: input.desc, roles: input.roles, lastUsedAt: null, version: 1, createdAt: t, updatedAt: t };
+  await ctx.rt.store.transaction(async (tx) => {
+    await tx.apiKeys.insert(k);
+    await recordAudit(tx, actorOf(ctx), audit(ctx, k, "api_key.created", { roles: k.roles }));
+  });
+  return { ...(await toDto(ctx.rt.store, k)), privateKey };
+}
+
+export async function updateApiKey(ctx: PrincipalCtx, raw: unknown) {
+  const input = parseInput(ZUpdateApiKeyInput, raw);
+  const org = await getOrgOrThrow(ctx, input.orgId, "org.service_accounts.write");
+  const k = await keyOfOrg(ctx, org, input.apiKeyId);
+  const u = await ctx.rt.store.transaction(async (tx) => {
+    const r = await tx.apiKeys.update(k.id, input.version ?? k.version, { description: input.desc, roles: input.roles });
+    await recordAudit(tx, actorOf(ctx), audit(ctx, r, "api_key.updated", { roles: r.roles, before: { roles: k.roles } }));
+    return r;
+  });
+  return toDto(ctx.rt.store, u);
+}
+
+export async function deleteApiKey(ctx: PrincipalCtx, raw: unknown) {
+  const input = parseInput(ZApiKeyRef.extend({ confirmName: z.string().max(300).optional() }), raw);
+  const org = await getOrgOrThrow(ctx, input.orgId, "org.service_accounts.write");
+  const k = await keyOfOrg(ctx, org, input.apiKeyId);
+  if (input.confirmName !== undefined && input.confirmName !== k.publicKey) {
+    throw new GatehouseError("VALIDATION", `Type "${k.publicKey}" to confirm.`, { fieldErrors: { confirmName: [`Type "${k.publicKey}" to confirm.`] } });
+  }
+  await ctx.rt.store.transaction(async (tx) => {
+    await tx.apiKeys.delete(k.id);
+    await tx.accessLists.clear(k.id);
+    await recordAudit(tx, actorOf(ctx), audit(ctx, k, "api_key.deleted", {}));
+  });
+}
+
+export async function addApiKeyAccessList(ctx: PrincipalCtx, raw: unknown) {
+  const input = parseInput(ZApiKeyAccessListInput, raw);
+  const org = await getOrgOrThrow(ctx, input.orgId, "org.service_accounts.write");
+  const k = await keyOfOrg(ctx, org, input.apiKeyId);
+  const parsed = parseAccessEntries(input.entries);
+  await ctx.rt.store.transaction(async (tx) => {
+    for (const p of parsed) await tx.accessLists.add({ ownerId: k.id, entry: p.entry, comment: p.comment, createdAt: now().toISOString() });
+    await recordAudit(tx, actorOf(ctx), audit(ctx, k, "api_key.access_list_added", { entries: parsed.map((p) => p.entry) }));
+  });
+  return (await toDto(ctx.rt.store, k)).accessList;
+}
+
+export async function removeApiKeyAccessEntry(ctx: PrincipalCtx, raw: unknown) {
+  const input = parseInput(ZRemoveApiKeyAccessEntryInput, raw);
+  const org = await getOrgOrThrow(ctx, input.orgId, "org.service_accounts.write");
+  const k = await keyOfOrg(ctx, org, input.apiKeyId);
+  const entry = entryKey(input.entry);
+  await ctx.rt.store.transaction(async (tx) => {
+    if (!entry || !(await tx.accessLists.remove(k.id, entry))) throw notFound("This access list entry");
+    await recordAudit(tx, actorOf(ctx), audit(ctx, k, "api_key.access_list_removed", { entry }));
+  });
+}
+
+/** Give an organization's API key roles in one of its projects (a Project Owner may). */
+export async function assignApiKeyToProject(ctx: PrincipalCtx, raw: unknown) {
+  const input = parseInput(ZApiKeyProjectInput, raw);
+  const project = await getProjectOrThrow(ctx, input.projectId, "project.service_accounts.write");
+  const k = await ctx.rt.store.apiKeys.get(input.apiKeyId);
+  if (!k || k.orgId !== project.orgId) throw notFound("This API key");
+  await ctx.rt.store.transaction(async (tx) => {
+    await tx.apiKeys.putProject({ apiKeyId: k.id, projectId: project.id, roles: input.roles });
+    await recordAudit(tx, actorOf(ctx), audit(ctx, k, "api_key.project_access_set", { roles: input.roles }, project.id));
+  });
+  return toDto(ctx.rt.store, k);
+}
