@@ -1,4 +1,7 @@
 import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import * as oauth from "oauth4webapi";
 import { expectNoSeriousA11yViolations } from "./support/a11y";
 import { expect, test } from "./support/fixtures";
@@ -17,11 +20,16 @@ let secondSecret = "";
 let createAction: Awaited<ReturnType<typeof captureAction>> | undefined;
 let accountUrl = "";
 
-/** curl, as the docs use it; returns status and body. */
+/** curl, as the docs use it: the final response's status, headers and body (Digest sends two requests). */
 function curl(args: string[]): { status: number; body: string; headers: string } {
-  const out = execFileSync(CURL, ["-s", "-D", "-", ...args], { encoding: "utf8" });
-  const [head, ...rest] = out.split(/\r?\n\r?\n/);
-  return { status: Number(/^HTTP\/[\d.]+ (\d+)/.exec(head ?? "")?.[1]), headers: head ?? "", body: rest.join("\n\n") };
+  const dir = mkdtempSync(join(tmpdir(), "gatehouse-curl-"));
+  try {
+    const status = execFileSync(CURL, ["-s", "-o", join(dir, "body"), "-D", join(dir, "headers"), "-w", "%{http_code}", ...args], { encoding: "utf8" });
+    const blocks = readFileSync(join(dir, "headers"), "utf8").split(/\r?\n\r?\n/).filter((b) => b.trim());
+    return { status: Number(status), headers: blocks.at(-1) ?? "", body: readFileSync(join(dir, "body"), "utf8") };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 const mintWithCurl = (base: string, id: string, secret: string) => curl(["-u", `${id}:${secret}`, "-d", "grant_type=client_credentials", `${base}/api/oauth/token`]);
 
