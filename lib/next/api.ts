@@ -1,5 +1,4 @@
 import "server-only";
-import { headers } from "next/headers";
 import { NextResponse } from "next/server";
 import { recordAudit } from "../audit";
 import { digestChallenge } from "../digest";
@@ -61,11 +60,10 @@ function challengeHeaders(rt: Runtime, stale = false): Record<string, string> {
 }
 
 export type ApiRequest<P> = { ctx: PrincipalCtx; req: Request; params: P; version: ApiVersion; body: () => Promise<unknown>; url: URL };
-type Handler<P> = (a: ApiRequest<P>) => Promise<{ status?: number; body?: unknown; headers?: Record<string, string> }>;
+type Handler<P> = (a: ApiRequest<P>) => Promise<{ status?: number; body?: unknown; headers?: Record<string, string>; raw?: { bytes: Buffer; contentType: string; filename: string } }>;
 
 async function authenticate(rt: Runtime, req: Request): Promise<{ ok: true; ctx: PrincipalCtx } | { ok: false; res: NextResponse }> {
-  const h = await headers();
-  const ip = clientIpFrom(h);
+  const ip = clientIpFrom(req.headers);
   const authorization = req.headers.get("authorization");
   const base = { rt, ip, userAgent: req.headers.get("user-agent"), user: null };
   if (authorization && /^bearer\s+/i.test(authorization)) {
@@ -81,8 +79,11 @@ async function authenticate(rt: Runtime, req: Request): Promise<{ ok: true; ctx:
     if (r.status === 403) return { ok: false, res: apiError(403, r.code, r.message) };
     return { ok: false, res: apiError(401, "UNAUTHORIZED", "You are not authorized for this resource.", { headers: challengeHeaders(rt, r.stale) }) };
   }
-  const session = await getRequestCtx();
-  if (session.principal && session.user && !session.user.mustChangePassword) return { ok: true, ctx: session as PrincipalCtx };
+  // The console's own session works too (the OpenAPI page tries calls with it).
+  if (req.headers.get("cookie")) {
+    const session = await getRequestCtx();
+    if (session.principal && session.user && !session.user.mustChangePassword) return { ok: true, ctx: session as PrincipalCtx };
+  }
   return { ok: false, res: apiError(401, "UNAUTHORIZED", "You are not authorized for this resource.", { headers: challengeHeaders(rt) }) };
 }
 
@@ -110,7 +111,11 @@ export function withApiAuth<P>(opts: { versions: readonly string[]; action: stri
       };
       const out = await handler({ ctx, req, params: await params, version, body, url });
       status = out.status ?? 200;
-      const res = out.body === undefined ? new NextResponse(null, { status }) : new NextResponse(JSON.stringify(out.body), { status, headers: { "content-type": version.contentType } });
+      const res = out.raw
+        ? new NextResponse(new Uint8Array(out.raw.bytes), { status, headers: { "content-type": out.raw.contentType, "content-disposition": `attachment; filename="${out.raw.filename}"` } })
+        : out.body === undefined
+          ? new NextResponse(null, { status })
+          : new NextResponse(JSON.stringify(out.body), { status, headers: { "content-type": version.contentType } });
       res.headers.set("cache-control", "no-store");
       for (const [k, v] of Object.entries(out.headers ?? {})) res.headers.set(k, v);
       return res;

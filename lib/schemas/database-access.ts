@@ -31,6 +31,8 @@ export const ZCreateDatabaseUserInput = z.object({
   roles: z.array(ZDbRole).min(1, "Give the user at least one role."),
   description: z.string().trim().max(200, "At most 200 characters.").optional(),
   temporary: z.enum(["", "6h", "1d", "1w"]).optional(),
+  /** The Admin API's deleteAfterDate (ISO 8601, within one week), instead of a preset. */
+  deleteAfterDate: z.iso.datetime({ offset: true, message: "deleteAfterDate must be an ISO 8601 date-time, e.g. 2026-12-08T00:00:00Z." }).optional(),
   /** Optional, as in the Atlas API: must agree with the method ($external for X.509, admin for a password). */
   databaseName: z.string().trim().optional(),
 });

@@ -3,14 +3,14 @@ import { csvHeader, csvRow } from "../audit";
 import { isGatehouseError } from "../errors";
 import { ZAuditQuery, parseInput, type TAuditQuery } from "../schemas";
 import type { AuditFilter } from "../store/types";
-import type { AuthedCtx } from "./context";
+import type { PrincipalCtx } from "./context";
 import { getOrgOrThrow, getProjectOrThrow } from "./guard";
 
 export const AUDIT_PAGE_SIZE = 50;
 
 export type AuditScope = { orgId: string } | { projectId: string };
 
-async function filterFor(ctx: AuthedCtx, scope: AuditScope, raw: TAuditQuery): Promise<{ filter: AuditFilter; page: number }> {
+async function filterFor(ctx: PrincipalCtx, scope: AuditScope, raw: TAuditQuery): Promise<{ filter: AuditFilter; page: number }> {
   // Authorize before looking at the filters: a refused caller learns nothing from validation.
   const base: AuditFilter =
     "projectId" in scope
@@ -27,7 +27,7 @@ async function filterFor(ctx: AuthedCtx, scope: AuditScope, raw: TAuditQuery): P
  * One page of the trail. Filters the page cannot read (an end date before the start, a date that
  * does not exist) come back as `filterErrors` for the form, with no events, instead of failing.
  */
-export async function listAuditEvents(ctx: AuthedCtx, scope: AuditScope, raw: TAuditQuery) {
+export async function listAuditEvents(ctx: PrincipalCtx, scope: AuditScope, raw: TAuditQuery) {
   let resolved: { filter: AuditFilter; page: number };
   try {
     resolved = await filterFor(ctx, scope, raw);
@@ -47,7 +47,7 @@ export async function listAuditEvents(ctx: AuthedCtx, scope: AuditScope, raw: TA
 }
 
 /** The filtered trail as CSV or JSON (a JSON array), oldest first. Reading it is not audited as a change. */
-export async function exportAuditEvents(ctx: AuthedCtx, scope: AuditScope, raw: TAuditQuery, format: "csv" | "json"): Promise<string> {
+export async function exportAuditEvents(ctx: PrincipalCtx, scope: AuditScope, raw: TAuditQuery, format: "csv" | "json"): Promise<string> {
   const { filter } = await filterFor(ctx, scope, raw);
   const parts: string[] = [];
   if (format === "csv") {

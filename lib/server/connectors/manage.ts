@@ -8,7 +8,7 @@ import { ZCreateConnectorInput, ZDeleteConnectorInput, ZSetConnectorEnabledInput
 import { seal } from "../../secrets";
 import type { ConnectorRecord } from "../../store/connectors-types";
 import type { ProjectRecord } from "../../store/types";
-import { actorOf, type AuthedCtx } from "../context";
+import { actorOf, type PrincipalCtx } from "../context";
 import { getProjectOrThrow } from "../guard";
 import { unlockEntry } from "../keystore/export";
 import { runConnectorCheck } from "./check";
@@ -20,7 +20,7 @@ const field = (name: string, message: string) => new GatehouseError("VALIDATION"
 
 type Fields = ReturnType<typeof ZCreateConnectorInput.parse>;
 
-export async function getConnectorOrThrow(ctx: AuthedCtx, project: ProjectRecord, connectorId: string): Promise<ConnectorRecord> {
+export async function getConnectorOrThrow(ctx: PrincipalCtx, project: ProjectRecord, connectorId: string): Promise<ConnectorRecord> {
   const c = await ctx.rt.store.connectors.get(connectorId);
   if (!c || c.projectId !== project.id) throw notFound("This connector");
   return c;
@@ -31,7 +31,7 @@ export async function getConnectorOrThrow(ctx: AuthedCtx, project: ProjectRecord
  * it. Returns the columns to store; `keep` is the stored connector on edit (a blank password
  * keeps its sealed secret while the alias or user stays the same).
  */
-async function resolveFields(ctx: AuthedCtx, project: ProjectRecord, input: Fields, id: string, keep?: ConnectorRecord) {
+async function resolveFields(ctx: PrincipalCtx, project: ProjectRecord, input: Fields, id: string, keep?: ConnectorRecord) {
   const analysis = analyzeConnectionString(input.connectionString, input.authScheme);
   if (!analysis.ok) {
     const errors = analysis.problems.filter((p) => p.severity === "error").map((p) => p.message);
@@ -89,7 +89,7 @@ const auditDetail = (c: Pick<ConnectorRecord, "name" | "connectionString" | "dat
   managesUsers: c.managesUsers,
 });
 
-async function afterSave(ctx: AuthedCtx, c: ConnectorRecord, before?: ConnectorRecord) {
+async function afterSave(ctx: PrincipalCtx, c: ConnectorRecord, before?: ConnectorRecord) {
   if (c.enabled) await runConnectorCheck(ctx.rt, c, before?.enabled ? "save" : "enable");
   const reaches = (x?: ConnectorRecord) => (x ? [x.connectionString, x.sealedSecret, x.certificateEntryId, x.caEntryId, x.username, x.enabled].join("\u0000") : "");
   // Users are re-applied when this connector starts (or stops) managing them, or reaches the
@@ -99,7 +99,7 @@ async function afterSave(ctx: AuthedCtx, c: ConnectorRecord, before?: ConnectorR
   return toConnectorDto(ctx.rt.store, fresh ?? c);
 }
 
-export async function createConnector(ctx: AuthedCtx, raw: unknown) {
+export async function createConnector(ctx: PrincipalCtx, raw: unknown) {
   const input = parseInput(ZCreateConnectorInput, raw);
   const project = await getProjectOrThrow(ctx, input.projectId, "project.connectors.write");
   const id = newId();
@@ -113,7 +113,7 @@ export async function createConnector(ctx: AuthedCtx, raw: unknown) {
   return { connector: await afterSave(ctx, c), warnings };
 }
 
-export async function updateConnector(ctx: AuthedCtx, raw: unknown) {
+export async function updateConnector(ctx: PrincipalCtx, raw: unknown) {
   const input = parseInput(ZUpdateConnectorInput, raw);
   const project = await getProjectOrThrow(ctx, input.projectId, "project.connectors.write");
   const before = await getConnectorOrThrow(ctx, project, input.connectorId);
@@ -133,7 +133,7 @@ export async function updateConnector(ctx: AuthedCtx, raw: unknown) {
   return { connector: await afterSave(ctx, c, before), warnings };
 }
 
-export async function deleteConnector(ctx: AuthedCtx, raw: unknown) {
+export async function deleteConnector(ctx: PrincipalCtx, raw: unknown) {
   const input = parseInput(ZDeleteConnectorInput, raw);
   const project = await getProjectOrThrow(ctx, input.projectId, "project.connectors.write");
   const c = await getConnectorOrThrow(ctx, project, input.connectorId);
@@ -146,7 +146,7 @@ export async function deleteConnector(ctx: AuthedCtx, raw: unknown) {
 }
 
 /** "Enable" connects at once (the result is the answer); "Disable" stops the health checks. */
-export async function setConnectorEnabled(ctx: AuthedCtx, raw: unknown) {
+export async function setConnectorEnabled(ctx: PrincipalCtx, raw: unknown) {
   const input = parseInput(ZSetConnectorEnabledInput, raw);
   const project = await getProjectOrThrow(ctx, input.projectId, "project.connectors.write");
   const c = await getConnectorOrThrow(ctx, project, input.connectorId);
@@ -162,7 +162,7 @@ export async function setConnectorEnabled(ctx: AuthedCtx, raw: unknown) {
 }
 
 /** "Check now": one check on demand, enabled or not. */
-export async function checkConnectorNow(ctx: AuthedCtx, raw: unknown) {
+export async function checkConnectorNow(ctx: PrincipalCtx, raw: unknown) {
   const input = parseInput(ZSetConnectorEnabledInput.omit({ enabled: true }), raw);
   const project = await getProjectOrThrow(ctx, input.projectId, "project.connectors.write");
   const c = await getConnectorOrThrow(ctx, project, input.connectorId);

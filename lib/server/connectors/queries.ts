@@ -1,21 +1,21 @@
 import "server-only";
 import { analyzeConnectionString } from "../../mongo/connection-string";
 import { connectSnippets, type ConnectSnippets } from "../../mongo/snippets";
-import type { AuthedCtx } from "../context";
+import type { PrincipalCtx } from "../context";
 import { getProjectOrThrow } from "../guard";
 import { toCheckDto, toConnectorDto } from "./dto";
 import { getConnectorOrThrow } from "./manage";
 
 const fileName = (alias: string) => alias.replace(/[^A-Za-z0-9._-]/g, "_");
 
-export async function listConnectors(ctx: AuthedCtx, projectId: string) {
+export async function listConnectors(ctx: PrincipalCtx, projectId: string) {
   const project = await getProjectOrThrow(ctx, projectId, "project.connectors.read");
   const rows = await ctx.rt.store.connectors.list(project.id);
   return Promise.all(rows.map((c) => toConnectorDto(ctx.rt.store, c)));
 }
 
 /** The connector page: status, history and — for a certificate — the "Connect" snippets. */
-export async function getConnectorDetails(ctx: AuthedCtx, projectId: string, connectorId: string) {
+export async function getConnectorDetails(ctx: PrincipalCtx, projectId: string, connectorId: string) {
   const project = await getProjectOrThrow(ctx, projectId, "project.connectors.read");
   const c = await getConnectorOrThrow(ctx, project, connectorId);
   const [dto, history] = await Promise.all([toConnectorDto(ctx.rt.store, c), ctx.rt.store.connectors.history(c.id, 50)]);
@@ -35,7 +35,7 @@ export async function getConnectorDetails(ctx: AuthedCtx, projectId: string, con
 }
 
 /** What the connector form offers: Key Store entries with a private key, and CA entries. */
-export async function connectorFormChoices(ctx: AuthedCtx, projectId: string) {
+export async function connectorFormChoices(ctx: PrincipalCtx, projectId: string) {
   const project = await getProjectOrThrow(ctx, projectId, "project.connectors.read");
   const rows = await ctx.rt.store.keystore.rows(project.id, { sort: "alias" });
   return {

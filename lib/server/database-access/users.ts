@@ -8,7 +8,7 @@ import { mongodEdgeCases, parseX509UserName } from "../../pki/names";
 import { TEMPORARY, ZCreateDatabaseUserInput, ZDeleteDatabaseUserInput, ZRetryDatabaseUserInput, ZUpdateDatabaseUserInput, parseInput } from "../../schemas";
 import { seal } from "../../secrets";
 import type { DatabaseUserRecord, DatabaseUserRole } from "../../store/database-access-types";
-import { actorOf, type AuthedCtx } from "../context";
+import { actorOf, type PrincipalCtx } from "../context";
 import type { Runtime } from "../runtime";
 import { getProjectOrThrow } from "../guard";
 import { mongoshUserCommands } from "../../mongo/user-commands";
@@ -70,7 +70,7 @@ async function applyIfManaged(rt: Runtime, projectId: string, userId: string, ma
 }
 
 /** "Retry" on a user whose change failed to reach the deployment. */
-export async function retryDatabaseUserSync(ctx: AuthedCtx, raw: unknown) {
+export async function retryDatabaseUserSync(ctx: PrincipalCtx, raw: unknown) {
   const input = parseInput(ZRetryDatabaseUserInput, raw);
   const project = await getProjectOrThrow(ctx, input.projectId, "project.dbusers.write");
   const u = await ctx.rt.store.databaseAccess.getUser(input.userId);
@@ -84,7 +84,7 @@ export async function retryDatabaseUserSync(ctx: AuthedCtx, raw: unknown) {
   return after ? toDto(after) : null;
 }
 
-export async function listDatabaseUsers(ctx: AuthedCtx, projectId: string) {
+export async function listDatabaseUsers(ctx: PrincipalCtx, projectId: string) {
   const project = await getProjectOrThrow(ctx, projectId, "project.dbusers.read");
   await purgeExpiredDatabaseUsers(ctx.rt);
   const [users, x509, manager] = await Promise.all([ctx.rt.store.databaseAccess.listUsers(project.id), ctx.rt.store.databaseAccess.getX509(project.id), ctx.rt.store.connectors.userManager(project.id)]);
@@ -93,12 +93,12 @@ export async function listDatabaseUsers(ctx: AuthedCtx, projectId: string) {
 }
 
 /** X.509 user names the Key Store can vouch for: its Client certificates' exact MongoDB user names. */
-export async function clientCertificateNames(ctx: AuthedCtx, projectId: string) {
+export async function clientCertificateNames(ctx: PrincipalCtx, projectId: string) {
   const project = await getProjectOrThrow(ctx, projectId, "project.dbusers.read");
   return (await ctx.rt.store.keystore.rows(project.id, { usage: "Client", sort: "alias" })).map((r) => ({ alias: r.alias, userName: r.subject }));
 }
 
-async function x509Warnings(ctx: AuthedCtx, projectId: string, username: string): Promise<string[]> {
+async function x509Warnings(ctx: PrincipalCtx, projectId: string, username: string): Promise<string[]> {
   const warnings: string[] = [];
   const match = (await ctx.rt.store.keystore.rows(projectId)).find((r) => r.subject === username);
   if (!match) warnings.push("No certificate in this project's Key Store has exactly this subject. Check it against `openssl x509 -noout -subject -nameopt RFC2253`.");
@@ -109,8 +109,18 @@ async function x509Warnings(ctx: AuthedCtx, projectId: string, username: string)
   return warnings;
 }
 
+/** A preset from the form, or the Admin API's deleteAfterDate (in the future, within one week). */
+function deleteAfterOf(input: { temporary?: string; deleteAfterDate?: string }): string | null {
+  if (input.deleteAfterDate) {
+    const at = new Date(input.deleteAfterDate).getTime();
+    if (at <= now().getTime() || at > now().getTime() + TEMPORARY["1w"]) throw field("deleteAfterDate", "deleteAfterDate must be in the future and at most one week away.");
+    return new Date(at).toISOString();
+  }
+  return input.temporary ? new Date(now().getTime() + TEMPORARY[input.temporary as keyof typeof TEMPORARY]).toISOString() : null;
+}
+
 /** "Add New Database User": Password (SCRAM, admin) or Certificate (X.509, $external). */
-export async function createDatabaseUser(ctx: AuthedCtx, raw: unknown) {
+export async function createDatabaseUser(ctx: PrincipalCtx, raw: unknown) {
   const input = parseInput(ZCreateDatabaseUserInput, raw);
   const project = await getProjectOrThrow(ctx, input.projectId, "project.dbusers.write");
   const database = input.authMethod === "X509" ? "$external" : "admin";
@@ -131,11 +141,12 @@ export async function createDatabaseUser(ctx: AuthedCtx, raw: unknown) {
     if (!input.password || input.password.length < 8) throw field("password", "Use at least 8 characters for the database user's password.");
     sealedPassword = seal(ctx.rt.masterKey, `dbuser-password:${id}`, input.password);
   }
+  const deleteAfter = deleteAfterOf(input);
   const managed = !!(await ctx.rt.store.connectors.userManager(project.id));
   const t = nowIso();
   const user: DatabaseUserRecord = {
     id, projectId: project.id, username: input.username, database, authMethod: input.authMethod, sealedPassword, roles: toRoles(input.roles as RoleInput[]),
-    description: input.description || null, deleteAfter: input.temporary ? new Date(now().getTime() + TEMPORARY[input.temporary]).toISOString() : null,
+    description: input.description || null, deleteAfter,
     syncStatus: managed ? "pending" : "unmanaged", syncError: null, pendingDrop: false, version: 1, createdAt: t, updatedAt: t,
   };
   await ctx.rt.store.transaction(async (tx) => {
@@ -145,7 +156,7 @@ export async function createDatabaseUser(ctx: AuthedCtx, raw: unknown) {
   return { user: toDto((await applyIfManaged(ctx.rt, project.id, id, managed)) ?? user), warnings };
 }
 
-export async function updateDatabaseUser(ctx: AuthedCtx, raw: unknown) {
+export async function updateDatabaseUser(ctx: PrincipalCtx, raw: unknown) {
   const input = parseInput(ZUpdateDatabaseUserInput, raw);
   const project = await getProjectOrThrow(ctx, input.projectId, "project.dbusers.write");
   const u = await ctx.rt.store.databaseAccess.getUser(input.userId);
@@ -167,7 +178,7 @@ export async function updateDatabaseUser(ctx: AuthedCtx, raw: unknown) {
   return toDto((await applyIfManaged(ctx.rt, project.id, u.id, managed)) ?? updated);
 }
 
-export async function deleteDatabaseUser(ctx: AuthedCtx, raw: unknown) {
+export async function deleteDatabaseUser(ctx: PrincipalCtx, raw: unknown) {
   const input = parseInput(ZDeleteDatabaseUserInput, raw);
   const project = await getProjectOrThrow(ctx, input.projectId, "project.dbusers.write");
   const u = await ctx.rt.store.databaseAccess.getUser(input.userId);

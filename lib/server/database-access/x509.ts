@@ -7,13 +7,14 @@ import { formatRfc2253 } from "../../pki/names";
 import { CERTIFICATE_LABELS, pemBlocks, toPem } from "../../pki/pem";
 import { ZSaveX509Input, parseInput } from "../../schemas";
 import type { X509Ca } from "../../store/database-access-types";
-import { actorOf, type AuthedCtx } from "../context";
+import { actorOf, type PrincipalCtx } from "../context";
 import { getProjectOrThrow } from "../guard";
 
-export async function getX509Settings(ctx: AuthedCtx, projectId: string) {
+export async function getX509Settings(ctx: PrincipalCtx, projectId: string) {
   const project = await getProjectOrThrow(ctx, projectId, "project.security.read");
   const rec = await ctx.rt.store.databaseAccess.getX509(project.id);
-  return { enabled: rec?.enabled ?? false, cas: (rec?.cas ?? []).map(({ subject, notAfter, sha256 }) => ({ subject, notAfter, sha256 })), version: rec?.version ?? null };
+  // CA certificates are public: the Admin API's userSecurity returns their PEM.
+  return { enabled: rec?.enabled ?? false, cas: (rec?.cas ?? []).map(({ subject, notAfter, sha256, pem }) => ({ subject, notAfter, sha256, pem })), version: rec?.version ?? null };
 }
 
 function caFrom(der: Uint8Array, where: string): X509Ca {
@@ -33,7 +34,7 @@ function caFrom(der: Uint8Array, where: string): X509Ca {
  * certificates (uploaded PEM, or CA entries of the Key Store). Saving with `enabled: false` turns
  * it off; X.509 database users then stop authenticating (the page warns first).
  */
-export async function saveX509Settings(ctx: AuthedCtx, raw: unknown) {
+export async function saveX509Settings(ctx: PrincipalCtx, raw: unknown) {
   const input = parseInput(ZSaveX509Input, raw);
   const project = await getProjectOrThrow(ctx, input.projectId, "project.security.write");
   const cas: X509Ca[] = [];

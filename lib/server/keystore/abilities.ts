@@ -1,8 +1,8 @@
 import "server-only";
 import { can } from "../../authz";
-import type { AuthedCtx } from "../context";
+import type { PrincipalCtx } from "../context";
 
-export function keystoreAbilities(ctx: AuthedCtx, project: { id: string; orgId: string }) {
+export function keystoreAbilities(ctx: PrincipalCtx, project: { id: string; orgId: string }) {
   const s = { orgId: project.orgId, projectId: project.id };
   return {
     write: can(ctx.principal, "project.keystore.write", s),

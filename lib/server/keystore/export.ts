@@ -7,14 +7,14 @@ import { decryptPkcs8, encryptPkcs8 } from "../../pki/pkcs8";
 import { ZExportCertificateInput, ZExportKeyInput, parseInput } from "../../schemas";
 import type { KeystoreEntryRecord } from "../../store/keystore-types";
 import type { ProjectRecord, StoreReader } from "../../store/types";
-import { actorOf, type AuthedCtx } from "../context";
+import { actorOf, type PrincipalCtx } from "../context";
 import { getProjectOrThrow } from "../guard";
 
 export type FileDownload = { filename: string; contentType: string; base64: string };
 
 const safeName = (alias: string) => alias.replace(/[^A-Za-z0-9._-]/g, "_");
 
-export async function getEntryInProject(ctx: AuthedCtx, project: ProjectRecord, entryId: string): Promise<KeystoreEntryRecord> {
+export async function getEntryInProject(ctx: PrincipalCtx, project: ProjectRecord, entryId: string): Promise<KeystoreEntryRecord> {
   const entry = await ctx.rt.store.keystore.get(entryId);
   if (!entry || entry.projectId !== project.id) throw notFound("This Key Store entry");
   return entry;
@@ -52,7 +52,7 @@ export function unlockEntry(entry: KeystoreEntryRecord, password: string, field 
 }
 
 /** "Export": the certificate alone, PEM or DER. No secret in it, so readers may export too. */
-export async function exportCertificate(ctx: AuthedCtx, raw: unknown): Promise<FileDownload> {
+export async function exportCertificate(ctx: PrincipalCtx, raw: unknown): Promise<FileDownload> {
   const input = parseInput(ZExportCertificateInput, raw);
   const project = await getProjectOrThrow(ctx, input.projectId, "project.keystore.read");
   const entry = await getEntryInProject(ctx, project, input.entryId);
@@ -69,7 +69,7 @@ export async function exportCertificate(ctx: AuthedCtx, raw: unknown): Promise<F
  * explicitly chose otherwise), the certificate and optionally its chain — the file
  * `tlsCertificateKeyFile` + `tlsCertificateKeyFilePassword` expect. Always audited.
  */
-export async function exportWithPrivateKey(ctx: AuthedCtx, raw: unknown): Promise<FileDownload> {
+export async function exportWithPrivateKey(ctx: PrincipalCtx, raw: unknown): Promise<FileDownload> {
   const input = parseInput(ZExportKeyInput, raw);
   const project = await getProjectOrThrow(ctx, input.projectId, "project.keystore.export_key");
   const entry = await getEntryInProject(ctx, project, input.entryId);

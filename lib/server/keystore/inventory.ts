@@ -1,7 +1,7 @@
 import "server-only";
 import { now } from "../../clock";
 import { csvCell } from "../../audit/export";
-import type { AuthedCtx } from "../context";
+import type { PrincipalCtx } from "../context";
 import { getProjectOrThrow } from "../guard";
 import { shieldOf, trustGraph } from "./trust";
 
@@ -24,7 +24,7 @@ export type InventoryRow = {
  * For auditors: every entry (no key material), soonest expiry first, optionally only those expiring
  * within N days, plus how many expire in each of the next 12 months.
  */
-export async function keystoreInventory(ctx: AuthedCtx, projectId: string, opts: { expiringWithinDays?: number } = {}) {
+export async function keystoreInventory(ctx: PrincipalCtx, projectId: string, opts: { expiringWithinDays?: number } = {}) {
   const project = await getProjectOrThrow(ctx, projectId, "project.keystore.read");
   const t = now();
   const { rows, nodes } = await trustGraph(ctx.rt.store, project.id);

@@ -3,12 +3,12 @@ import { recordAudit } from "../../audit";
 import { GatehouseError } from "../../errors";
 import { encryptPkcs8 } from "../../pki/pkcs8";
 import { ZChangeEntryPasswordInput, ZDeleteEntryInput, ZRenameEntryInput, parseInput } from "../../schemas";
-import { actorOf, type AuthedCtx } from "../context";
+import { actorOf, type PrincipalCtx } from "../context";
 import { getProjectOrThrow } from "../guard";
 import { getEntryInProject, unlockEntry } from "./export";
 import { relinkIssuedBy } from "./trust";
 
-export async function changeEntryPassword(ctx: AuthedCtx, raw: unknown) {
+export async function changeEntryPassword(ctx: PrincipalCtx, raw: unknown) {
   const input = parseInput(ZChangeEntryPasswordInput, raw);
   const project = await getProjectOrThrow(ctx, input.projectId, "project.keystore.write");
   const entry = await getEntryInProject(ctx, project, input.entryId);
@@ -21,7 +21,7 @@ export async function changeEntryPassword(ctx: AuthedCtx, raw: unknown) {
   });
 }
 
-export async function renameEntry(ctx: AuthedCtx, raw: unknown) {
+export async function renameEntry(ctx: PrincipalCtx, raw: unknown) {
   const input = parseInput(ZRenameEntryInput, raw);
   const project = await getProjectOrThrow(ctx, input.projectId, "project.keystore.write");
   const entry = await getEntryInProject(ctx, project, input.entryId);
@@ -32,7 +32,7 @@ export async function renameEntry(ctx: AuthedCtx, raw: unknown) {
 }
 
 /** Delete (typed confirmation). Certificates it issued stay, with their chain now incomplete. */
-export async function deleteEntry(ctx: AuthedCtx, raw: unknown) {
+export async function deleteEntry(ctx: PrincipalCtx, raw: unknown) {
   const input = parseInput(ZDeleteEntryInput, raw);
   const project = await getProjectOrThrow(ctx, input.projectId, "project.keystore.write");
   const entry = await getEntryInProject(ctx, project, input.entryId);

@@ -7,7 +7,7 @@ import { clusterMemberKey, decodeName, formatRfc2253, mongodEdgeCases, subjectFi
 import { toPem } from "../../pki/pem";
 import { ZKeystoreQuery, type TKeystoreQuery } from "../../schemas";
 import type { KeystoreRow } from "../../store/keystore-types";
-import type { AuthedCtx } from "../context";
+import type { PrincipalCtx } from "../context";
 import { getProjectOrThrow } from "../guard";
 import { shieldOf, trustGraph, trustNodes } from "./trust";
 
@@ -43,7 +43,7 @@ const toItem = (r: KeystoreRow, trust: TrustResult): KeystoreListItem => ({
  * The Key Store table: filters (usage, status, expiring within N days, search), sort and
  * pagination. Shields come from one in-memory walk over the project's light rows.
  */
-export async function listKeystore(ctx: AuthedCtx, projectId: string, raw: TKeystoreQuery) {
+export async function listKeystore(ctx: PrincipalCtx, projectId: string, raw: TKeystoreQuery) {
   const project = await getProjectOrThrow(ctx, projectId, "project.keystore.read");
   // URL parameters: a hand-edited or stale link falls back to the unfiltered view, not an error page.
   const parsed = ZKeystoreQuery.safeParse(raw);
@@ -78,7 +78,7 @@ export async function listKeystore(ctx: AuthedCtx, projectId: string, raw: TKeys
 }
 
 /** Everything about one entry, for the details page. Never the key. */
-export async function getEntryDetails(ctx: AuthedCtx, projectId: string, entryId: string) {
+export async function getEntryDetails(ctx: PrincipalCtx, projectId: string, entryId: string) {
   const project = await getProjectOrThrow(ctx, projectId, "project.keystore.read");
   const entry = await ctx.rt.store.keystore.get(entryId);
   if (!entry || entry.projectId !== project.id) throw notFound("This Key Store entry");
@@ -143,7 +143,7 @@ export async function getEntryDetails(ctx: AuthedCtx, projectId: string, entryId
 }
 
 /** CAs of the project that can sign (they hold a private key and have not expired). The page is for signers only. */
-export async function listSigningCas(ctx: AuthedCtx, projectId: string) {
+export async function listSigningCas(ctx: PrincipalCtx, projectId: string) {
   const project = await getProjectOrThrow(ctx, projectId, "project.signer.sign");
   const t = now().toISOString();
   return (await ctx.rt.store.keystore.rows(project.id, { usage: "CA", sort: "alias" }))
@@ -152,7 +152,7 @@ export async function listSigningCas(ctx: AuthedCtx, projectId: string) {
 }
 
 /** CA aliases for the "New" dialog's "Signed by" list: a light query, for those who may create entries. */
-export async function listCaAliases(ctx: AuthedCtx, projectId: string) {
+export async function listCaAliases(ctx: PrincipalCtx, projectId: string) {
   const project = await getProjectOrThrow(ctx, projectId, "project.keystore.write");
   return (await ctx.rt.store.keystore.rows(project.id, { usage: "CA", sort: "alias" })).filter((r) => r.hasPrivateKey && r.isCA).map((r) => ({ alias: r.alias }));
 }
