@@ -153,6 +153,17 @@ test("an API key (shown once) reads and writes through the Admin API with curl -
   expect(wrong.headers).toMatch(/www-authenticate: Digest realm="MMS Public API", domain="", nonce="[^"]+", algorithm=MD5, qop="auth", stale=false/i);
 });
 
+test("the Admin API page renders the OpenAPI 3.1 document the server publishes", async ({ ownerPage: page, baseURL, state }) => {
+  const doc = (await (await fetch(`${baseURL}/api/openapi.json`)).json()) as { openapi: string; paths: Record<string, unknown> };
+  expect(doc.openapi).toBe("3.1.0");
+  expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(["/api/oauth/token", "/api/atlas/v2/orgs/{orgId}/serviceAccounts", "/api/v1/groups/{groupId}/keystore"]));
+  await page.goto(`/orgs/${state.orgId}`);
+  await page.getByRole("navigation", { name: "Sections" }).getByRole("link", { name: "Admin API" }).click();
+  await expect(page.getByRole("heading", { level: 2, name: "Service Accounts" })).toBeVisible();
+  await expect(page.getByText("/api/atlas/v2/orgs/{orgId}/serviceAccounts/{clientId}/secrets", { exact: true })).toBeVisible();
+  await expectNoSeriousA11yViolations(page, "admin api");
+});
+
 test("an Organization Member sees service accounts but no create controls, and gets 404 on the direct action", async ({ readerPage: page, state }) => {
   await page.goto(`/orgs/${state.orgId}/service-accounts`);
   await expect(page.getByRole("table", { name: "Service accounts" })).toContainText("ci pipeline");

@@ -43,6 +43,7 @@ export async function getShellData(ctx: AuthedCtx, scope: { orgId?: string; proj
     const access: NavLinkDto[] = [];
     if (can(p, "org.members.read", s)) access.push({ href: `${base}/access`, label: "Users" });
     if (can(p, "org.service_accounts.read", s)) access.push({ href: `${base}/service-accounts`, label: "Service Accounts" }, { href: `${base}/api-keys`, label: "API Keys" });
+    access.push({ href: `${base}/admin-api`, label: "Admin API" });
     if (access.length) nav.push({ title: "Access Manager", links: access });
     const more: NavLinkDto[] = [];
     if (can(p, "org.audit.read", s)) more.push({ href: `${base}/audit`, label: "Audit" });

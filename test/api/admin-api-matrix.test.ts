@@ -31,32 +31,34 @@ import * as orgEvents from "@/app/api/v1/orgs/[orgId]/events/route";
 // and another organization's resources answer 404 (they do not exist, for this caller).
 
 type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
+// Each route types its own params; the matrix calls them all the same way.
+const h = (f: unknown) => f as Handler;
 type Ids = { orgId: string; projectId: string; clientId: string };
 type Endpoint = { name: string; call: (ids: Ids, n: number) => [Handler, string, string, Record<string, string>, unknown?]; permission: Permission; scope: "org" | "project"; ok: number };
 
 const E: Endpoint[] = [
-  { name: "GET /orgs/{orgId}", call: (i) => [org.GET as Handler, "GET", `/orgs/${i.orgId}`, { orgId: i.orgId }], permission: "org.read", scope: "org", ok: 200 },
-  { name: "GET /orgs/{orgId}/groups", call: (i) => [orgGroups.GET as Handler, "GET", `/orgs/${i.orgId}/groups`, { orgId: i.orgId }], permission: "org.read", scope: "org", ok: 200 },
-  { name: "GET /groups/{groupId}", call: (i) => [group.GET as Handler, "GET", `/groups/${i.projectId}`, { groupId: i.projectId }], permission: "project.read", scope: "project", ok: 200 },
-  { name: "GET serviceAccounts", call: (i) => [sas.GET as Handler, "GET", `/orgs/${i.orgId}/serviceAccounts`, { orgId: i.orgId }], permission: "org.service_accounts.read", scope: "org", ok: 200 },
-  { name: "POST serviceAccounts", call: (i, n) => [sas.POST as Handler, "POST", `/orgs/${i.orgId}/serviceAccounts`, { orgId: i.orgId }, { name: `made ${n}`, description: "matrix", roles: ["ORG_READ_ONLY"], secretExpiresAfterHours: 8 }], permission: "org.service_accounts.write", scope: "org", ok: 201 },
-  { name: "GET serviceAccounts/{clientId}", call: (i) => [sa.GET as Handler, "GET", `/orgs/${i.orgId}/serviceAccounts/${i.clientId}`, { orgId: i.orgId, clientId: i.clientId }], permission: "org.service_accounts.read", scope: "org", ok: 200 },
-  { name: "PATCH serviceAccounts/{clientId}", call: (i, n) => [sa.PATCH as Handler, "PATCH", `/orgs/${i.orgId}/serviceAccounts/${i.clientId}`, { orgId: i.orgId, clientId: i.clientId }, { description: `changed ${n}` }], permission: "org.service_accounts.write", scope: "org", ok: 200 },
-  { name: "POST …/secrets", call: (i) => [saSecrets.POST as Handler, "POST", `/orgs/${i.orgId}/serviceAccounts/${i.clientId}/secrets`, { orgId: i.orgId, clientId: i.clientId }, { secretExpiresAfterHours: 8 }], permission: "org.service_accounts.write", scope: "org", ok: 201 },
-  { name: "POST …/accessList", call: (i, n) => [saAccess.POST as Handler, "POST", `/orgs/${i.orgId}/serviceAccounts/${i.clientId}/accessList`, { orgId: i.orgId, clientId: i.clientId }, [{ ipAddress: `10.0.0.${n}` }]], permission: "org.service_accounts.write", scope: "org", ok: 201 },
-  { name: "GET /groups/{groupId}/serviceAccounts", call: (i) => [groupSas.GET as Handler, "GET", `/groups/${i.projectId}/serviceAccounts`, { groupId: i.projectId }], permission: "project.service_accounts.read", scope: "project", ok: 200 },
-  { name: "POST …:invite", call: (i) => [groupSa.POST as Handler, "POST", `/groups/${i.projectId}/serviceAccounts/${i.clientId}:invite`, { groupId: i.projectId, clientId: `${i.clientId}:invite` }, { roles: ["GROUP_READ_ONLY"] }], permission: "project.service_accounts.write", scope: "project", ok: 200 },
-  { name: "GET apiKeys", call: (i) => [keys.GET as Handler, "GET", `/orgs/${i.orgId}/apiKeys`, { orgId: i.orgId }], permission: "org.service_accounts.read", scope: "org", ok: 200 },
-  { name: "POST apiKeys", call: (i, n) => [keys.POST as Handler, "POST", `/orgs/${i.orgId}/apiKeys`, { orgId: i.orgId }, { desc: `key ${n}`, roles: ["ORG_READ_ONLY"] }], permission: "org.service_accounts.write", scope: "org", ok: 201 },
-  { name: "GET databaseUsers", call: (i) => [dbUsers.GET as Handler, "GET", `/groups/${i.projectId}/databaseUsers`, { groupId: i.projectId }], permission: "project.dbusers.read", scope: "project", ok: 200 },
-  { name: "POST databaseUsers", call: (i, n) => [dbUsers.POST as Handler, "POST", `/groups/${i.projectId}/databaseUsers`, { groupId: i.projectId }, { username: `app${n}`, databaseName: "admin", password: "app-password-1", roles: [{ roleName: "readAnyDatabase", databaseName: "admin" }] }], permission: "project.dbusers.write", scope: "project", ok: 201 },
-  { name: "GET databaseUsers/admin/seeded", call: (i) => [dbUser.GET as Handler, "GET", `/groups/${i.projectId}/databaseUsers/admin/seeded`, { groupId: i.projectId, databaseName: "admin", username: "seeded" }], permission: "project.dbusers.read", scope: "project", ok: 200 },
-  { name: "GET userSecurity", call: (i) => [userSecurity.GET as Handler, "GET", `/groups/${i.projectId}/userSecurity`, { groupId: i.projectId }], permission: "project.security.read", scope: "project", ok: 200 },
-  { name: "PATCH userSecurity (not a CA → 400 when allowed)", call: (i) => [userSecurity.PATCH as Handler, "PATCH", `/groups/${i.projectId}/userSecurity`, { groupId: i.projectId }, { customerX509: { cas: "not a pem" } }], permission: "project.security.write", scope: "project", ok: 400 },
-  { name: "GET v1 keystore", call: (i) => [keystore.GET as Handler, "GET", `/v1/groups/${i.projectId}/keystore`, { groupId: i.projectId }], permission: "project.keystore.read", scope: "project", ok: 200 },
-  { name: "GET v1 connectors", call: (i) => [connectors.GET as Handler, "GET", `/v1/groups/${i.projectId}/connectors`, { groupId: i.projectId }], permission: "project.connectors.read", scope: "project", ok: 200 },
-  { name: "GET v1 project events", call: (i) => [groupEvents.GET as Handler, "GET", `/v1/groups/${i.projectId}/events`, { groupId: i.projectId }], permission: "project.audit.read", scope: "project", ok: 200 },
-  { name: "GET v1 org events", call: (i) => [orgEvents.GET as Handler, "GET", `/v1/orgs/${i.orgId}/events`, { orgId: i.orgId }], permission: "org.audit.read", scope: "org", ok: 200 },
+  { name: "GET /orgs/{orgId}", call: (i) => [h(org.GET), "GET", `/orgs/${i.orgId}`, { orgId: i.orgId }], permission: "org.read", scope: "org", ok: 200 },
+  { name: "GET /orgs/{orgId}/groups", call: (i) => [h(orgGroups.GET), "GET", `/orgs/${i.orgId}/groups`, { orgId: i.orgId }], permission: "org.read", scope: "org", ok: 200 },
+  { name: "GET /groups/{groupId}", call: (i) => [h(group.GET), "GET", `/groups/${i.projectId}`, { groupId: i.projectId }], permission: "project.read", scope: "project", ok: 200 },
+  { name: "GET serviceAccounts", call: (i) => [h(sas.GET), "GET", `/orgs/${i.orgId}/serviceAccounts`, { orgId: i.orgId }], permission: "org.service_accounts.read", scope: "org", ok: 200 },
+  { name: "POST serviceAccounts", call: (i, n) => [h(sas.POST), "POST", `/orgs/${i.orgId}/serviceAccounts`, { orgId: i.orgId }, { name: `made ${n}`, description: "matrix", roles: ["ORG_READ_ONLY"], secretExpiresAfterHours: 8 }], permission: "org.service_accounts.write", scope: "org", ok: 201 },
+  { name: "GET serviceAccounts/{clientId}", call: (i) => [h(sa.GET), "GET", `/orgs/${i.orgId}/serviceAccounts/${i.clientId}`, { orgId: i.orgId, clientId: i.clientId }], permission: "org.service_accounts.read", scope: "org", ok: 200 },
+  { name: "PATCH serviceAccounts/{clientId}", call: (i, n) => [h(sa.PATCH), "PATCH", `/orgs/${i.orgId}/serviceAccounts/${i.clientId}`, { orgId: i.orgId, clientId: i.clientId }, { description: `changed ${n}` }], permission: "org.service_accounts.write", scope: "org", ok: 200 },
+  { name: "POST …/secrets", call: (i) => [h(saSecrets.POST), "POST", `/orgs/${i.orgId}/serviceAccounts/${i.clientId}/secrets`, { orgId: i.orgId, clientId: i.clientId }, { secretExpiresAfterHours: 8 }], permission: "org.service_accounts.write", scope: "org", ok: 201 },
+  { name: "POST …/accessList", call: (i, n) => [h(saAccess.POST), "POST", `/orgs/${i.orgId}/serviceAccounts/${i.clientId}/accessList`, { orgId: i.orgId, clientId: i.clientId }, [{ ipAddress: `10.0.0.${n}` }]], permission: "org.service_accounts.write", scope: "org", ok: 201 },
+  { name: "GET /groups/{groupId}/serviceAccounts", call: (i) => [h(groupSas.GET), "GET", `/groups/${i.projectId}/serviceAccounts`, { groupId: i.projectId }], permission: "project.service_accounts.read", scope: "project", ok: 200 },
+  { name: "POST …:invite", call: (i) => [h(groupSa.POST), "POST", `/groups/${i.projectId}/serviceAccounts/${i.clientId}:invite`, { groupId: i.projectId, clientId: `${i.clientId}:invite` }, { roles: ["GROUP_READ_ONLY"] }], permission: "project.service_accounts.write", scope: "project", ok: 200 },
+  { name: "GET apiKeys", call: (i) => [h(keys.GET), "GET", `/orgs/${i.orgId}/apiKeys`, { orgId: i.orgId }], permission: "org.service_accounts.read", scope: "org", ok: 200 },
+  { name: "POST apiKeys", call: (i, n) => [h(keys.POST), "POST", `/orgs/${i.orgId}/apiKeys`, { orgId: i.orgId }, { desc: `key ${n}`, roles: ["ORG_READ_ONLY"] }], permission: "org.service_accounts.write", scope: "org", ok: 201 },
+  { name: "GET databaseUsers", call: (i) => [h(dbUsers.GET), "GET", `/groups/${i.projectId}/databaseUsers`, { groupId: i.projectId }], permission: "project.dbusers.read", scope: "project", ok: 200 },
+  { name: "POST databaseUsers", call: (i, n) => [h(dbUsers.POST), "POST", `/groups/${i.projectId}/databaseUsers`, { groupId: i.projectId }, { username: `app${n}`, databaseName: "admin", password: "app-password-1", roles: [{ roleName: "readAnyDatabase", databaseName: "admin" }] }], permission: "project.dbusers.write", scope: "project", ok: 201 },
+  { name: "GET databaseUsers/admin/seeded", call: (i) => [h(dbUser.GET), "GET", `/groups/${i.projectId}/databaseUsers/admin/seeded`, { groupId: i.projectId, databaseName: "admin", username: "seeded" }], permission: "project.dbusers.read", scope: "project", ok: 200 },
+  { name: "GET userSecurity", call: (i) => [h(userSecurity.GET), "GET", `/groups/${i.projectId}/userSecurity`, { groupId: i.projectId }], permission: "project.security.read", scope: "project", ok: 200 },
+  { name: "PATCH userSecurity (not a CA → 400 when allowed)", call: (i) => [h(userSecurity.PATCH), "PATCH", `/groups/${i.projectId}/userSecurity`, { groupId: i.projectId }, { customerX509: { cas: "not a pem" } }], permission: "project.security.write", scope: "project", ok: 400 },
+  { name: "GET v1 keystore", call: (i) => [h(keystore.GET), "GET", `/v1/groups/${i.projectId}/keystore`, { groupId: i.projectId }], permission: "project.keystore.read", scope: "project", ok: 200 },
+  { name: "GET v1 connectors", call: (i) => [h(connectors.GET), "GET", `/v1/groups/${i.projectId}/connectors`, { groupId: i.projectId }], permission: "project.connectors.read", scope: "project", ok: 200 },
+  { name: "GET v1 project events", call: (i) => [h(groupEvents.GET), "GET", `/v1/groups/${i.projectId}/events`, { groupId: i.projectId }], permission: "project.audit.read", scope: "project", ok: 200 },
+  { name: "GET v1 org events", call: (i) => [h(orgEvents.GET), "GET", `/v1/orgs/${i.orgId}/events`, { orgId: i.orgId }], permission: "org.audit.read", scope: "org", ok: 200 },
 ];
 
 const CASTS: { name: string; org: OrgRole[]; project?: ProjectRole[] }[] = [
@@ -142,16 +144,16 @@ describe("Admin API role matrix (service account bearer tokens)", () => {
   it("answers malformed JSON and unknown fields with a 400 in Atlas's error shape, and lists in the envelope", async () => {
     const { token } = tokens.get("ORG_OWNER")!;
     const req = (body: string) => new Request(`http://gatehouse.test/api/atlas/v2/orgs/${own.orgId}/serviceAccounts`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json", accept: "application/vnd.atlas.2024-08-05+json" }, body });
-    const bad = await (sas.POST as Handler)(req("{not json"), { params: Promise.resolve({ orgId: own.orgId }) });
+    const bad = await h(sas.POST)(req("{not json"), { params: Promise.resolve({ orgId: own.orgId }) });
     expect(bad.status).toBe(400);
     expect(bad.headers.get("content-type")).toMatch(/json/);
     expect(await bad.json()).toMatchObject({ error: 400, errorCode: "VALIDATION_ERROR", reason: "Bad Request", parameters: [], detail: expect.stringContaining("not valid JSON") });
-    const unknown = await (sas.POST as Handler)(req(JSON.stringify({ name: "x", description: "x", roles: ["ORG_OWNER"], secretExpiresAfterHours: 8, isAdmin: true })), { params: Promise.resolve({ orgId: own.orgId }) });
+    const unknown = await h(sas.POST)(req(JSON.stringify({ name: "x", description: "x", roles: ["ORG_OWNER"], secretExpiresAfterHours: 8, isAdmin: true })), { params: Promise.resolve({ orgId: own.orgId }) });
     expect(unknown.status).toBe(400);
-    const list = await (orgs.GET as Handler)(new Request("http://gatehouse.test/api/atlas/v2/orgs?itemsPerPage=1&pageNum=1", { headers: { authorization: `Bearer ${token}`, accept: "application/vnd.atlas.2023-02-01+json" } }), { params: Promise.resolve({}) });
+    const list = await h(orgs.GET)(new Request("http://gatehouse.test/api/atlas/v2/orgs?itemsPerPage=1&pageNum=1", { headers: { authorization: `Bearer ${token}`, accept: "application/vnd.atlas.2023-02-01+json" } }), { params: Promise.resolve({}) });
     expect(list.headers.get("content-type")).toBe("application/vnd.atlas.2023-01-01+json;charset=utf-8");
     expect(await list.json()).toMatchObject({ totalCount: 1, results: [{ id: own.orgId }], links: [{ rel: "self" }] });
-    const tooOld = await (orgs.GET as Handler)(new Request("http://gatehouse.test/api/atlas/v2/orgs", { headers: { authorization: `Bearer ${token}`, accept: "application/vnd.atlas.2020-01-01+json" } }), { params: Promise.resolve({}) });
+    const tooOld = await h(orgs.GET)(new Request("http://gatehouse.test/api/atlas/v2/orgs", { headers: { authorization: `Bearer ${token}`, accept: "application/vnd.atlas.2020-01-01+json" } }), { params: Promise.resolve({}) });
     expect(tooOld.status).toBe(406);
   });
 });
