@@ -5,6 +5,7 @@ import { digestChallenge } from "../digest";
 import { GatehouseError, isGatehouseError } from "../errors";
 import type { PrincipalCtx } from "../server/context";
 import { DIGEST_REALM, authenticateDigest, digestNonceKey } from "../server/api-keys/digest-auth";
+import { groupCommit } from "../server/group-commit";
 import { authenticateBearer } from "../server/service-accounts/bearer";
 import { getRuntime, type Runtime } from "../server/runtime";
 import { handleServerError } from "./errors";
@@ -128,9 +129,7 @@ export function withApiAuth<P>(opts: { versions: readonly string[]; action: stri
       // events for changes).
       if (ctx.principal.kind !== "user") {
         const orgId = Object.keys(ctx.principal.orgRoles)[0] ?? null;
-        await rt.store
-          .transaction((tx) => recordAudit(tx, { id: ctx.principal.id, label: ctx.principal.label, ip: ctx.ip }, { action: "api.call", target: `${req.method} ${url.pathname}`.slice(0, 300), orgId, projectId: null, outcome: status < 400 ? "success" : status === 404 || status === 403 ? "denied" : "failure", detail: { status, action: opts.action } }))
-          .catch(() => undefined);
+        await groupCommit(rt, (tx) => recordAudit(tx, { id: ctx.principal.id, label: ctx.principal.label, ip: ctx.ip }, { action: "api.call", target: `${req.method} ${url.pathname}`.slice(0, 300), orgId, projectId: null, outcome: status < 400 ? "success" : status === 404 || status === 403 ? "denied" : "failure", detail: { status, action: opts.action } })).catch(() => undefined);
       }
     }
   };

@@ -1,4 +1,4 @@
-import { SignJWT, errors as joseErrors, importJWK, jwtVerify, decodeProtectedHeader, type JWK } from "jose";
+import { SignJWT, errors as joseErrors, jwtVerify, decodeProtectedHeader, type CryptoKey, type KeyObject } from "jose";
 
 // Access tokens: JWTs signed ES256 by a Gatehouse signing key (kid in the header). Verification
 // pins the algorithm, so `alg: none` or an HS256 token made with the public key cannot pass.
@@ -8,8 +8,8 @@ export const TOKEN_ALG = "ES256";
 
 export type AccessTokenClaims = { iss: string; sub: string; client_id: string; jti: string; iat: number; exp: number };
 
-export async function signAccessToken(claims: AccessTokenClaims, key: { kid: string; privateJwk: JWK }): Promise<string> {
-  const privateKey = await importJWK(key.privateJwk, TOKEN_ALG);
+/** `key.privateKey` is imported once by the caller (importing a JWK per token costs more than signing). */
+export async function signAccessToken(claims: AccessTokenClaims, key: { kid: string; privateKey: CryptoKey | KeyObject }): Promise<string> {
   return new SignJWT({ client_id: claims.client_id })
     .setProtectedHeader({ alg: TOKEN_ALG, kid: key.kid, typ: "at+jwt" })
     .setIssuer(claims.iss)
@@ -17,7 +17,7 @@ export async function signAccessToken(claims: AccessTokenClaims, key: { kid: str
     .setJti(claims.jti)
     .setIssuedAt(claims.iat)
     .setExpirationTime(claims.exp)
-    .sign(privateKey);
+    .sign(key.privateKey);
 }
 
 export type TokenCheck =
@@ -25,7 +25,7 @@ export type TokenCheck =
   | { ok: false; code: "TOKEN_MALFORMED" | "TOKEN_UNKNOWN_KEY" | "TOKEN_BAD_SIGNATURE" | "TOKEN_EXPIRED" | "TOKEN_BAD_CLAIMS" };
 
 /** Checks signature (ES256 only, by kid), expiry and issuer against `now` (seconds). */
-export async function verifyAccessToken(token: string, opts: { issuer: string; now: Date; publicJwk: (kid: string) => Promise<JWK | undefined> | JWK | undefined }): Promise<TokenCheck> {
+export async function verifyAccessToken(token: string, opts: { issuer: string; now: Date; publicKey: (kid: string) => Promise<CryptoKey | KeyObject | undefined> | CryptoKey | KeyObject | undefined }): Promise<TokenCheck> {
   let kid: string | undefined;
   try {
     const header = decodeProtectedHeader(token);
@@ -34,10 +34,10 @@ export async function verifyAccessToken(token: string, opts: { issuer: string; n
   } catch {
     return { ok: false, code: "TOKEN_MALFORMED" };
   }
-  const jwk = kid ? await opts.publicJwk(kid) : undefined;
-  if (!jwk) return { ok: false, code: "TOKEN_UNKNOWN_KEY" };
+  const publicKey = kid ? await opts.publicKey(kid) : undefined;
+  if (!publicKey) return { ok: false, code: "TOKEN_UNKNOWN_KEY" };
   try {
-    const { payload } = await jwtVerify(token, await importJWK(jwk, TOKEN_ALG), { algorithms: [TOKEN_ALG], issuer: opts.issuer, currentDate: opts.now, clockTolerance: 0 });
+    const { payload } = await jwtVerify(token, publicKey, { algorithms: [TOKEN_ALG], issuer: opts.issuer, currentDate: opts.now, clockTolerance: 0 });
     if (typeof payload.sub !== "string" || typeof payload.jti !== "string" || typeof payload.client_id !== "string" || typeof payload.exp !== "number" || typeof payload.iat !== "number") {
       return { ok: false, code: "TOKEN_BAD_CLAIMS" };
     }

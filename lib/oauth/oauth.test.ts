@@ -1,4 +1,4 @@
-import { exportJWK, generateKeyPair, SignJWT, UnsecuredJWT } from "jose";
+import { generateKeyPair, SignJWT, UnsecuredJWT } from "jose";
 import { describe, expect, it } from "vitest";
 import { signAccessToken, verifyAccessToken } from "./access-token";
 import { CLIENT_ID_PATTERN, hashSecret, maskSecret, newClientId, newClientSecret, parseBasicAuth, secretMatches } from "./credentials";
@@ -66,11 +66,11 @@ describe("rate limit", () => {
 
 describe("access tokens", async () => {
   const { privateKey, publicKey } = await generateKeyPair("ES256", { extractable: true });
-  const k = { kid: "k1", privateJwk: await exportJWK(privateKey) };
-  const pub = await exportJWK(publicKey);
+  const k = { kid: "k1", privateKey };
+  const pub = publicKey;
   const iat = 1_800_000_000;
   const claims = { iss: "urn:gatehouse", sub: "mdb_sa_id_aa", client_id: "mdb_sa_id_aa", jti: "j1", iat, exp: iat + 3600 };
-  const opts = (at: number) => ({ issuer: "urn:gatehouse", now: new Date(at * 1000), publicJwk: (kid: string) => (kid === "k1" ? pub : undefined) });
+  const opts = (at: number) => ({ issuer: "urn:gatehouse", now: new Date(at * 1000), publicKey: (kid: string) => (kid === "k1" ? pub : undefined) });
 
   it("verifies its own ES256 token until it expires", async () => {
     const t = await signAccessToken(claims, k);
@@ -84,7 +84,7 @@ describe("access tokens", async () => {
     const hs = await new SignJWT({ client_id: "x" }).setProtectedHeader({ alg: "HS256", kid: "k1" }).setSubject("x").setJti("j").setIssuedAt(iat).setExpirationTime(iat + 60).sign(new Uint8Array(32));
     expect(await verifyAccessToken(hs, opts(iat))).toEqual({ ok: false, code: "TOKEN_BAD_SIGNATURE" });
     const other = await generateKeyPair("ES256", { extractable: true });
-    const forged = await signAccessToken(claims, { kid: "k1", privateJwk: await exportJWK(other.privateKey) });
+    const forged = await signAccessToken(claims, { kid: "k1", privateKey: other.privateKey });
     expect(await verifyAccessToken(forged, opts(iat + 1))).toEqual({ ok: false, code: "TOKEN_BAD_SIGNATURE" });
     expect(await verifyAccessToken(await signAccessToken(claims, { ...k, kid: "k2" }), opts(iat + 1))).toEqual({ ok: false, code: "TOKEN_UNKNOWN_KEY" });
     expect(await verifyAccessToken("not.a.jwt", opts(iat))).toEqual({ ok: false, code: "TOKEN_MALFORMED" });

@@ -1,6 +1,6 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
-import { exportJWK, generateKeyPair, type JWK } from "jose";
+import { generateKeyPair, type CryptoKey } from "jose";
 import { ACCESS_TOKEN_TTL_SECONDS, signAccessToken } from "../oauth/access-token";
 import { hashSecret, parseBasicAuth, secretMatches } from "../oauth/credentials";
 import type { Principal } from "../authz";
@@ -16,7 +16,7 @@ import { secretHashKey } from "./service-accounts/manage";
 
 export const benchBaselineEnabled = () => process.env.GATEHOUSE_BENCH_BASELINE === "1";
 
-let key: { kid: string; privateJwk: JWK } | undefined;
+let key: { kid: string; privateKey: CryptoKey } | undefined;
 
 export async function baselineToken(authorization: string | null): Promise<{ status: number; body: object }> {
   const rt = getRuntime();
@@ -27,8 +27,8 @@ export async function baselineToken(authorization: string | null): Promise<{ sta
   // for the hash and one for the constant-time compare, as the real path does.
   if (!secretMatches(hmac, c.clientSecret, hashSecret(hmac, c.clientSecret))) return { status: 401, body: { error: "invalid_client" } };
   if (!key) {
-    const { privateKey } = await generateKeyPair("ES256", { extractable: true });
-    key = { kid: "bench", privateJwk: await exportJWK(privateKey) };
+    const { privateKey } = await generateKeyPair("ES256");
+    key = { kid: "bench", privateKey };
   }
   const iat = Math.floor(Date.now() / 1000);
   const token = await signAccessToken({ iss: "urn:gatehouse", sub: c.clientId, client_id: c.clientId, jti: randomBytes(16).toString("hex"), iat, exp: iat + ACCESS_TOKEN_TTL_SECONDS }, key);

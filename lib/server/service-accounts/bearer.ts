@@ -21,7 +21,7 @@ const unauthorized = (code: string, message: string): BearerResult => ({ ok: fal
 
 export async function authenticateBearer(rt: Runtime, token: string, ip: string | null): Promise<BearerResult> {
   const at = now();
-  const check = await verifyAccessToken(token, { issuer: issuerOf(rt), now: at, publicJwk: (kid) => publicKeyFor(rt, kid) });
+  const check = await verifyAccessToken(token, { issuer: issuerOf(rt), now: at, publicKey: (kid) => publicKeyFor(rt, kid) });
   if (!check.ok) {
     return unauthorized(check.code, check.code === "TOKEN_EXPIRED" ? "The access token has expired. Request a new one from /api/oauth/token." : "The access token is not valid.");
   }

@@ -1,6 +1,6 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
-import { exportJWK, generateKeyPair, type JWK } from "jose";
+import { exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK, type KeyObject } from "jose";
 import { now } from "../../clock";
 import { seal, unsealString } from "../../secrets";
 import type { Runtime } from "../runtime";
@@ -12,8 +12,8 @@ import { ACCESS_TOKEN_TTL_SECONDS } from "../../oauth/access-token";
 const ROTATE_AFTER_MS = 30 * 86_400_000;
 const purpose = (kid: string) => `oauth-signing-key:${kid}`;
 
-type Active = { kid: string; privateJwk: JWK; createdAt: number };
-type SigningCache = { active?: Active; publics: Map<string, JWK> };
+type Active = { kid: string; privateKey: CryptoKey | KeyObject; createdAt: number };
+type SigningCache = { active?: Active; publics: Map<string, CryptoKey | KeyObject> };
 // One cache per store (tests open many), kept on globalThis across Next's separate bundles.
 const g = globalThis as unknown as { __gatehouseSigning?: WeakMap<object, SigningCache> };
 function cacheOf(rt: Runtime): SigningCache {
@@ -40,19 +40,21 @@ export async function activeSigningKey(rt: Runtime): Promise<Active> {
     }
     // Keys retired longer ago than a token lives can sign nothing that is still valid.
     for (const k of keys.slice(1)) if (t - new Date(k.createdAt).getTime() > ROTATE_AFTER_MS + ACCESS_TOKEN_TTL_SECONDS * 2000) await tx.serviceAccounts.deleteSigningKey(k.kid);
-    c.active = { kid: newest.kid, privateJwk: JSON.parse(unsealString(rt.masterKey, purpose(newest.kid), newest.sealedPrivateJwk)), createdAt: new Date(newest.createdAt).getTime() };
-    return c.active;
+    const privateJwk = JSON.parse(unsealString(rt.masterKey, purpose(newest.kid), newest.sealedPrivateJwk)) as JWK;
+    const active: Active = { kid: newest.kid, privateKey: (await importJWK(privateJwk, "ES256")) as CryptoKey, createdAt: new Date(newest.createdAt).getTime() };
+    c.active = active;
+    return active;
   });
 }
 
-/** The public JWK for a kid (cached; a kid not in the store is unknown). */
-export async function publicKeyFor(rt: Runtime, kid: string): Promise<JWK | undefined> {
+/** The public key for a kid (imported once, cached; a kid not in the store is unknown). */
+export async function publicKeyFor(rt: Runtime, kid: string): Promise<CryptoKey | KeyObject | undefined> {
   const c = cacheOf(rt);
   const hit = c.publics.get(kid);
   if (hit) return hit;
   const k = (await rt.store.serviceAccounts.signingKeys()).find((x) => x.kid === kid);
   if (!k) return undefined;
-  const jwk = JSON.parse(k.publicJwk) as JWK;
-  c.publics.set(kid, jwk);
-  return jwk;
+  const key = (await importJWK(JSON.parse(k.publicJwk) as JWK, "ES256")) as CryptoKey;
+  c.publics.set(kid, key);
+  return key;
 }
