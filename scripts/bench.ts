@@ -6,12 +6,14 @@
 // crypto.generateKeyPair in the same run, ECDSA P-256 creation p50 < 20 ms, and the Key Store page
 // with 10,000 entries p50 < 300 ms server-side. And the X.509 issue's (scripts/bench-connectivity.ts):
 // a connector's connectivity check against the wire-protocol test server ≤ 1.2× a bare
-// MongoClient.connect + ping with the same options.
+// MongoClient.connect + ping with the same options. And the service-accounts issue's
+// (scripts/bench-oauth.ts): token endpoint throughput ≥ 0.5× a bare route doing the same HMAC and
+// ES256 work, p99 < 20 ms at 200 req/s, and a bearer GET ≥ 0.5× the same GET without auth.
 // Seeds a temp data dir through lib/store (never ./data), serves the build against it on a spare
 // port, prints a table and writes bench-results/latest.json. Exits 1 when a target is missed.
 //
 // Options: --requests=30 --projects=1000 --events=10000 --startup-runs=3 --keep (keep the data dir)
-//          --keystore-entries=10000 --rsa-runs=40 --ec-runs=50 --connect-runs=30
+//          --keystore-entries=10000 --rsa-runs=40 --ec-runs=50 --connect-runs=30 --oauth-seconds=8
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
@@ -44,6 +46,7 @@ const KEYSTORE_ENTRIES = arg("keystore-entries", 10_000);
 const RSA_RUNS = arg("rsa-runs", 40);
 const EC_RUNS = arg("ec-runs", 50);
 const CONNECT_RUNS = arg("connect-runs", 30);
+const OAUTH_SECONDS = arg("oauth-seconds", 8);
 const WARMUP = 3;
 const INVENTORY_REQUESTS = 10;
 const PAGE_TARGET_MS = 300;
@@ -140,6 +143,15 @@ async function main() {
     connectivity = { pass: false, error: (err as Error).stack ?? String(err) };
   }
 
+  const ob = await import("./bench-oauth");
+  say(`OAuth token endpoint and bearer GET vs bare routes (autocannon, ${OAUTH_SECONDS} s per run)`);
+  let oauthBench: Awaited<ReturnType<typeof ob.benchOAuth>> | { pass: false; error: string };
+  try {
+    oauthBench = await ob.benchOAuth({ dataDir: join(work, "oauth-data"), logFile: join(work, "oauth-server.log"), durationS: OAUTH_SECONDS, log: say });
+  } catch (err) {
+    oauthBench = { pass: false, error: (err as Error).stack ?? String(err) };
+  }
+
   say(`startup: ${STARTUP_RUNS} runs each`);
   let empty = 0;
   const startup = [
@@ -174,7 +186,7 @@ async function main() {
 
   const creationPass = !creation.error && creation.rsa.length > 0 && creation.ec.length > 0 && [...creation.rsa, ...creation.ec].every((c) => c.pass);
   const keystorePass = creationPass && keystorePages.every((p) => p.pass);
-  const pass = pages.every((p) => p.pass) && startup.every((s) => s.pass) && keystorePass && connectivity.pass;
+  const pass = pages.every((p) => p.pass) && startup.every((s) => s.pass) && keystorePass && connectivity.pass && oauthBench.pass;
   console.log("");
   console.log(`Gatehouse bench — ${PROJECTS} projects, ${EVENTS} audit events; node ${process.version}, ${cpus().length} CPUs`);
   console.log("");
@@ -231,6 +243,20 @@ async function main() {
     console.log(`  (n = ${c.runs} interleaved rounds against the wire-protocol test server; ratio = p50 / bare p50)`);
   } else console.log(`    error: ${connectivity.error.split("\n")[0]}`);
   console.log("");
+  const ow = [56, 10, 8, 8, 8, 16, 4];
+  console.log(row(["OAuth / Admin API (autocannon, 10 connections)", "req/s", "p50", "p99", "ratio", "target", ""], ow));
+  if ("token" in oauthBench) {
+    const o = oauthBench;
+    const r0 = (n: number) => n.toFixed(0);
+    console.log(row(["bare route: HMAC compare + ES256 sign", r0(o.tokenBaseline.rps), ms(o.tokenBaseline.p50), ms(o.tokenBaseline.p99), "", "", ""], ow));
+    console.log(row(["POST /api/oauth/token", r0(o.token.rps), ms(o.token.p50), ms(o.token.p99), `${o.tokenRatio.toFixed(2)}×`, `≥ ${ob.THROUGHPUT_RATIO_TARGET}× bare`, o.tokenRatio >= ob.THROUGHPUT_RATIO_TARGET ? "ok" : "MISS"], ow));
+    console.log(row([`POST /api/oauth/token at ${ob.FIXED_RATE} req/s`, r0(o.tokenFixedRate.rps), ms(o.tokenFixedRate.p50), ms(o.tokenFixedRate.p99), "", `p99 < ${ob.P99_TARGET_MS} ms`, o.tokenFixedRate.p99 < ob.P99_TARGET_MS ? "ok" : "MISS"], ow));
+    console.log(row([`  bare route at ${ob.FIXED_RATE} req/s (reference)`, r0(o.tokenBaselineFixedRate.rps), ms(o.tokenBaselineFixedRate.p50), ms(o.tokenBaselineFixedRate.p99), "", "", ""], ow));
+    console.log(row(["GET /api/atlas/v2/orgs without auth (bare)", r0(o.getBaseline.rps), ms(o.getBaseline.p50), ms(o.getBaseline.p99), "", "", ""], ow));
+    console.log(row(["GET /api/atlas/v2/orgs with a bearer token", r0(o.get.rps), ms(o.get.p50), ms(o.get.p99), `${o.getRatio.toFixed(2)}×`, `≥ ${ob.THROUGHPUT_RATIO_TARGET}× bare`, o.getRatio >= ob.THROUGHPUT_RATIO_TARGET ? "ok" : "MISS"], ow));
+    console.log(`  (${o.accounts} service accounts in rotation; ${o.durationS} s per run after warm-up; loopback, the load generator on the same 2 cores)`);
+  } else console.log(`    error: ${oauthBench.error.split("\n")[0]}`);
+  console.log("");
 
   const out = join(ROOT, "bench-results");
   mkdirSync(out, { recursive: true });
@@ -256,6 +282,7 @@ async function main() {
       pass: keystorePass,
     },
     connectivity: { target: { ratioMax: cb.CONNECT_RATIO_TARGET }, ...connectivity },
+    oauth: { targets: { throughputRatioMin: ob.THROUGHPUT_RATIO_TARGET, p99Ms: ob.P99_TARGET_MS, fixedRate: ob.FIXED_RATE }, ...oauthBench },
     pass,
   };
   writeFileSync(join(out, "latest.json"), JSON.stringify(result, null, 2) + "\n");
