@@ -141,10 +141,12 @@ export function AccessListForm({ action, orgId, clientId }: { action: SafeAction
   );
 }
 
-export function ProjectAccessForm({ action, clientId, projects, roles }: { action: SafeAction; clientId: string; projects: Option[]; roles: Option[] }) {
+export function ProjectAccessForm({ action, hidden, projects, roles }: { action: SafeAction; hidden: Record<string, string>; projects: Option[]; roles: Option[] }) {
   return (
     <ActionForm action={action} submitLabel="Add to project" arrays={["roles"]} successMessage="Project access saved." className="space-y-3" ariaLabel="Add to a project">
-      <input type="hidden" name="clientId" value={clientId} />
+      {Object.entries(hidden).map(([k, v]) => (
+        <input key={k} type="hidden" name={k} value={v} />
+      ))}
       <SelectField label="Project" name="projectId">
         {projects.map((p) => (
           <option key={p.value} value={p.value}>
@@ -164,6 +166,22 @@ export function InlineAction({ action, label, hidden, success }: { action: SafeA
       {Object.entries(hidden).map(([k, v]) => (
         <input key={k} type="hidden" name={k} value={v} />
       ))}
+    </ActionForm>
+  );
+}
+
+export function SecretPolicyForm({ action, orgId, maxHours, version }: { action: SafeAction; orgId: string; maxHours: number; version: number | null }) {
+  return (
+    <ActionForm action={action} submitLabel="Save limit" successMessage="Secret lifetime limit saved." className="flex flex-wrap items-end gap-2" ariaLabel="Longest Client Secret lifetime">
+      <input type="hidden" name="orgId" value={orgId} />
+      {version ? <input type="hidden" name="version" value={version} /> : null}
+      <SelectField label="Longest Client Secret lifetime in this organization" name="maxSecretHours" defaultValue={String(maxHours)}>
+        {HOURS.map((h) => (
+          <option key={h.value} value={h.value}>
+            {h.label}
+          </option>
+        ))}
+      </SelectField>
     </ActionForm>
   );
 }

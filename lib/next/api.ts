@@ -1,7 +1,7 @@
 import "server-only";
 import { NextResponse } from "next/server";
 import { recordAudit } from "../audit";
-import { digestChallenge } from "../digest";
+import { digestChallenges } from "../digest";
 import { GatehouseError, isGatehouseError } from "../errors";
 import type { PrincipalCtx } from "../server/context";
 import { DIGEST_REALM, authenticateDigest, digestNonceKey } from "../server/api-keys/digest-auth";
@@ -55,9 +55,16 @@ function fromError(err: unknown) {
   return apiError(status, ATLAS_CODES[e.code] ?? e.code, e.message, { parameters: fields, headers: isGatehouseError(err) && err.retryAfterSeconds ? { "retry-after": String(err.retryAfterSeconds) } : {} });
 }
 
-function challengeHeaders(rt: Runtime, stale = false): Record<string, string> {
-  // Digest first: Go's digest client reads only the first WWW-Authenticate challenge.
-  return { "www-authenticate": `${digestChallenge({ realm: DIGEST_REALM, key: digestNonceKey(rt), stale })}, Bearer realm="Gatehouse Admin API"` };
+/**
+ * 401 with the challenges, one WWW-Authenticate header each: Digest MD5 first (Go's digest client
+ * reads only the first header and rejects any parameter it does not know, so nothing else may
+ * share that header), then Digest SHA-256, then Bearer.
+ */
+function unauthorized(rt: Runtime, stale = false) {
+  const res = apiError(401, "UNAUTHORIZED", "You are not authorized for this resource.");
+  for (const c of digestChallenges({ realm: DIGEST_REALM, key: digestNonceKey(rt), stale })) res.headers.append("www-authenticate", c);
+  res.headers.append("www-authenticate", 'Bearer realm="Gatehouse Admin API"');
+  return res;
 }
 
 export type ApiRequest<P> = { ctx: PrincipalCtx; req: Request; params: P; version: ApiVersion; body: () => Promise<unknown>; url: URL };
@@ -78,14 +85,14 @@ async function authenticate(rt: Runtime, req: Request): Promise<{ ok: true; ctx:
     const r = await authenticateDigest(rt, { header: authorization, method: req.method, uri: url.pathname + url.search, ip });
     if (r.ok) return { ok: true, ctx: { ...base, principal: r.principal } };
     if (r.status === 403) return { ok: false, res: apiError(403, r.code, r.message) };
-    return { ok: false, res: apiError(401, "UNAUTHORIZED", "You are not authorized for this resource.", { headers: challengeHeaders(rt, r.stale) }) };
+    return { ok: false, res: unauthorized(rt, r.stale) };
   }
   // The console's own session works too (the OpenAPI page tries calls with it).
   if (req.headers.get("cookie")) {
     const session = await getRequestCtx();
     if (session.principal && session.user && !session.user.mustChangePassword) return { ok: true, ctx: session as PrincipalCtx };
   }
-  return { ok: false, res: apiError(401, "UNAUTHORIZED", "You are not authorized for this resource.", { headers: challengeHeaders(rt) }) };
+  return { ok: false, res: unauthorized(rt) };
 }
 
 export function withApiAuth<P>(opts: { versions: readonly string[]; action: string }, handler: Handler<P>) {

@@ -5,7 +5,7 @@ import { auditTrail, createTestRuntime, ctxFor, failureOf, freezeClock, seedTena
 import type { AuthedCtx, PrincipalCtx } from "../context";
 import { createServiceAccount } from "../service-accounts/manage";
 import { DIGEST_REALM, authenticateDigest, digestNonceKey } from "./digest-auth";
-import { addApiKeyAccessList, createApiKey, deleteApiKey, getApiKey, listApiKeys, updateApiKey } from "./manage";
+import { addApiKeyAccessList, assignApiKeyToProject, createApiKey, deleteApiKey, getApiKey, listApiKeys, removeApiKeyFromProject, updateApiKey } from "./manage";
 
 let rt: TestRuntime;
 let t: Awaited<ReturnType<typeof seedTenants>>;
@@ -68,5 +68,19 @@ describe("programmatic API keys", () => {
     expect(await failureOf(updateApiKey(ctx, { orgId: t.orgA, apiKeyId: k.id, roles: ["ORG_OWNER"] }))).toMatchObject({ code: "NOT_FOUND" });
     await deleteApiKey(owner, { orgId: t.orgA, apiKeyId: k.id });
     expect(await auth(digestHeader(k.publicKey, k.privateKey, "/x"), "/x")).toMatchObject({ ok: false, status: 401 });
+  });
+
+  it("project roles: a Project Owner assigns them (read in the principal); a Read Only user cannot", async () => {
+    const k = await createApiKey(owner, { orgId: t.orgA, desc: "deployer", roles: ["ORG_MEMBER"] });
+    const reader = await ctxFor(rt, t.readOnly.id);
+    expect(await failureOf(assignApiKeyToProject(reader, { projectId: t.projectA, apiKeyId: k.id, roles: ["GROUP_OWNER"] }))).toMatchObject({ code: "NOT_FOUND" });
+    const other = await ctxFor(rt, t.ownerB.id);
+    expect(await failureOf(assignApiKeyToProject(other, { projectId: t.projectB, apiKeyId: k.id, roles: ["GROUP_OWNER"] }))).toMatchObject({ code: "NOT_FOUND" });
+    const dto = await assignApiKeyToProject(owner, { projectId: t.projectA, apiKeyId: k.id, roles: ["GROUP_READ_ONLY"] });
+    expect(dto.roles).toEqual(expect.arrayContaining([{ groupId: t.projectA, roleName: "GROUP_READ_ONLY" }]));
+    const r = await auth(digestHeader(k.publicKey, k.privateKey, "/x"), "/x");
+    expect(r).toMatchObject({ ok: true, principal: { projectRoles: { [t.projectA]: ["GROUP_READ_ONLY"] } } });
+    await removeApiKeyFromProject(owner, { projectId: t.projectA, apiKeyId: k.id });
+    expect((await getApiKey(owner, { orgId: t.orgA, apiKeyId: k.id })).projects).toEqual([]);
   });
 });

@@ -150,3 +150,14 @@ export async function assignApiKeyToProject(ctx: PrincipalCtx, raw: unknown) {
   });
   return toDto(ctx.rt.store, k);
 }
+
+export async function removeApiKeyFromProject(ctx: PrincipalCtx, raw: unknown) {
+  const input = parseInput(ZApiKeyProjectInput.pick({ projectId: true, apiKeyId: true }), raw);
+  const project = await getProjectOrThrow(ctx, input.projectId, "project.service_accounts.write");
+  const k = await ctx.rt.store.apiKeys.get(input.apiKeyId);
+  if (!k || k.orgId !== project.orgId) throw notFound("This API key");
+  await ctx.rt.store.transaction(async (tx) => {
+    if (!(await tx.apiKeys.removeProject(k.id, project.id))) throw notFound("This API key's project access");
+    await recordAudit(tx, actorOf(ctx), audit(ctx, k, "api_key.project_access_removed", {}, project.id));
+  });
+}

@@ -178,6 +178,12 @@ export async function removeAccessListEntry(ctx: PrincipalCtx, raw: unknown) {
   });
 }
 
+export async function getSecretPolicy(ctx: PrincipalCtx, orgId: string) {
+  const org = await getOrgOrThrow(ctx, orgId, "org.service_accounts.read");
+  const r = await ctx.rt.store.serviceAccounts.getOrgSettings(org.id);
+  return { maxSecretHours: r?.maxSecretHours ?? MAX_SECRET_HOURS, version: r?.version ?? null };
+}
+
 /** The organization may lower the longest lifetime of new secrets (existing ones keep theirs). */
 export async function setOrgSecretPolicy(ctx: PrincipalCtx, raw: unknown) {
   const input = parseInput(ZOrgSecretPolicyInput, raw);

@@ -3,7 +3,7 @@ import { auditTrail, createTestRuntime, ctxFor, failureOf, freezeClock, HOUR, se
 import type { AuthedCtx, PrincipalCtx } from "../context";
 import { listAllProjects } from "../projects";
 import { authenticateBearer } from "./bearer";
-import { addAccessListEntries, auditExpiringSecrets, createServiceAccount, deleteServiceAccount, generateSecret, getServiceAccount, listServiceAccounts, revokeSecret, setOrgSecretPolicy, updateServiceAccount } from "./manage";
+import { addAccessListEntries, auditExpiringSecrets, createServiceAccount, getSecretPolicy, deleteServiceAccount, generateSecret, getServiceAccount, listServiceAccounts, revokeSecret, setOrgSecretPolicy, updateServiceAccount } from "./manage";
 import { MAX_ACTIVE_TOKENS, revokeEndpoint, tokenEndpoint } from "./oauth";
 import { inviteServiceAccountToProject } from "./project-access";
 
@@ -61,6 +61,7 @@ describe("service accounts", () => {
     expect(await failureOf(create({ secretExpiresAfterHours: 8761 }))).toMatchObject({ fieldErrors: { secretExpiresAfterHours: expect.any(Array) } });
     expect(await failureOf(create({ isAdmin: true }))).toMatchObject({ code: "VALIDATION" });
     await setOrgSecretPolicy(owner, { orgId: t.orgA, maxSecretHours: 48 });
+    expect(await getSecretPolicy(owner, t.orgA)).toMatchObject({ maxSecretHours: 48 });
     expect(await failureOf(create({ secretExpiresAfterHours: 72 }))).toMatchObject({ fieldErrors: { secretExpiresAfterHours: [expect.stringContaining("48 hours")] } });
     expect(await listServiceAccounts(owner, t.orgA)).toEqual([]);
   });

@@ -2,8 +2,8 @@
 
 import { z } from "zod";
 import { authedAction } from "@/lib/next/safe-action";
-import { ZClientId, ZCreateServiceAccountInput, ZGenerateSecretInput, ZId, ZProjectAccessInput, ZRemoveAccessEntryInput, ZRemoveProjectAccessInput, ZRevokeSecretInput, ZServiceAccountRef, ZUpdateServiceAccountInput } from "@/lib/schemas";
-import { addAccessListEntries, createServiceAccount, deleteServiceAccount, generateSecret, removeAccessListEntry, revokeSecret, updateServiceAccount } from "@/lib/server/service-accounts/manage";
+import { ZClientId, ZCreateServiceAccountInput, ZGenerateSecretInput, ZId, ZOrgSecretPolicyInput, ZProjectAccessInput, ZRemoveAccessEntryInput, ZRemoveProjectAccessInput, ZRevokeSecretInput, ZServiceAccountRef, ZUpdateServiceAccountInput } from "@/lib/schemas";
+import { addAccessListEntries, createServiceAccount, deleteServiceAccount, generateSecret, removeAccessListEntry, revokeSecret, setOrgSecretPolicy, updateServiceAccount } from "@/lib/server/service-accounts/manage";
 import { inviteServiceAccountToProject, removeServiceAccountFromProject } from "@/lib/server/service-accounts/project-access";
 
 export const createServiceAccountAction = authedAction.inputSchema(ZCreateServiceAccountInput).action(async ({ clientInput, ctx }) => createServiceAccount(ctx, clientInput));
@@ -19,3 +19,4 @@ export const addAccessListEntryAction = authedAction
 export const removeAccessListEntryAction = authedAction.inputSchema(ZRemoveAccessEntryInput).action(async ({ clientInput, ctx }) => removeAccessListEntry(ctx, clientInput));
 export const setProjectAccessAction = authedAction.inputSchema(ZProjectAccessInput).action(async ({ clientInput, ctx }) => inviteServiceAccountToProject(ctx, clientInput));
 export const removeProjectAccessAction = authedAction.inputSchema(ZRemoveProjectAccessInput).action(async ({ clientInput, ctx }) => removeServiceAccountFromProject(ctx, clientInput));
+export const setSecretPolicyAction = authedAction.inputSchema(ZOrgSecretPolicyInput).action(async ({ clientInput, ctx }) => setOrgSecretPolicy(ctx, clientInput));

@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { CreateServiceAccountDialog } from "@/components/service-accounts/forms";
+import { CreateServiceAccountDialog, SecretPolicyForm } from "@/components/service-accounts/forms";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { Table, td, th } from "@/components/ui/table";
@@ -7,8 +7,8 @@ import { ORG_ROLES, ROLE_NAMES } from "@/lib/authz";
 import { load, requirePageCtx } from "@/lib/next/page";
 import { orgAbilities } from "@/lib/server/abilities";
 import { getOrg } from "@/lib/server/orgs";
-import { listServiceAccounts, maxSecretHours } from "@/lib/server/service-accounts/manage";
-import { createServiceAccountAction } from "./actions";
+import { getSecretPolicy, listServiceAccounts } from "@/lib/server/service-accounts/manage";
+import { createServiceAccountAction, setSecretPolicyAction } from "./actions";
 
 export const metadata = { title: "Service Accounts" };
 
@@ -20,7 +20,8 @@ export default async function ServiceAccountsPage({ params }: { params: Promise<
   const ctx = await requirePageCtx();
   const [org, accounts] = await load(() => Promise.all([getOrg(ctx, orgId), listServiceAccounts(ctx, orgId)]));
   const can = orgAbilities(ctx, orgId);
-  const maxHours = await maxSecretHours(ctx.rt, orgId);
+  const policy = await getSecretPolicy(ctx, orgId);
+  const maxHours = policy.maxSecretHours;
   const expiring = accounts.filter((a) => a.secrets.some((s) => s.expiringSoon));
   return (
     <>
@@ -60,6 +61,13 @@ export default async function ServiceAccountsPage({ params }: { params: Promise<
           ))}
         </Table>
       )}
+      {can.manageServiceAccounts ? (
+        <section aria-labelledby="policy" className="mt-8 max-w-2xl">
+          <h2 id="policy" className="mb-2 font-semibold">Secret policy</h2>
+          <p className="mb-2 text-sm text-slate-600 dark:text-slate-300">New Client Secrets may not live longer than this (existing ones keep their expiry).</p>
+          <SecretPolicyForm action={setSecretPolicyAction} orgId={orgId} maxHours={maxHours} version={policy.version} />
+        </section>
+      ) : null}
     </>
   );
 }

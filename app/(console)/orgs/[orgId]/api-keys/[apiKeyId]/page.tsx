@@ -1,22 +1,24 @@
 import { ApiKeyAccessListForm, EditApiKeyDialog } from "@/components/api-keys/forms";
 import { ConfirmDelete } from "@/components/forms/confirm-delete";
-import { InlineAction } from "@/components/service-accounts/forms";
+import { InlineAction, ProjectAccessForm } from "@/components/service-accounts/forms";
 import { PageHeader } from "@/components/ui/page-header";
 import { Table, td, th } from "@/components/ui/table";
-import { ORG_ROLES, ROLE_NAMES, roleName } from "@/lib/authz";
+import { ORG_ROLES, PROJECT_ROLES, ROLE_NAMES, roleName } from "@/lib/authz";
 import { load, requirePageCtx } from "@/lib/next/page";
 import { orgAbilities } from "@/lib/server/abilities";
 import { getApiKey } from "@/lib/server/api-keys/manage";
 import { getOrg } from "@/lib/server/orgs";
-import { addApiKeyAccessEntryAction, deleteApiKeyAction, removeApiKeyAccessEntryAction, updateApiKeyAction } from "../actions";
+import { listAllProjects } from "@/lib/server/projects";
+import { addApiKeyAccessEntryAction, assignApiKeyProjectAction, deleteApiKeyAction, removeApiKeyAccessEntryAction, removeApiKeyProjectAction, updateApiKeyAction } from "../actions";
 
 export const metadata = { title: "API Key" };
 const roleOptions = ORG_ROLES.map((r) => ({ value: r, label: ROLE_NAMES[r] }));
+const projectRoleOptions = PROJECT_ROLES.map((r) => ({ value: r, label: ROLE_NAMES[r] }));
 
 export default async function ApiKeyPage({ params }: { params: Promise<{ orgId: string; apiKeyId: string }> }) {
   const { orgId, apiKeyId } = await params;
   const ctx = await requirePageCtx();
-  const [org, k] = await load(() => Promise.all([getOrg(ctx, orgId), getApiKey(ctx, { orgId, apiKeyId })]));
+  const [org, k, projects] = await load(() => Promise.all([getOrg(ctx, orgId), getApiKey(ctx, { orgId, apiKeyId }), listAllProjects(ctx, orgId)]));
   const can = orgAbilities(ctx, orgId).manageServiceAccounts;
   const orgRoles = k.roles.filter((r) => r.orgId).map((r) => r.roleName);
   return (
@@ -40,6 +42,31 @@ export default async function ApiKeyPage({ params }: { params: Promise<{ orgId: 
         <dt className="font-medium">Roles</dt>
         <dd>{k.roles.map((r) => `${roleName(r.roleName)}${r.groupId ? ` (${k.projects.find((p) => p.projectId === r.groupId)?.projectName ?? r.groupId})` : ""}`).join(", ")}</dd>
       </dl>
+      <section aria-labelledby="projects" className="mb-6 max-w-3xl">
+        <h2 id="projects" className="mb-2 font-semibold">Project access</h2>
+        {k.projects.length ? (
+          <Table caption="Project access" head={<tr><th className={th}>Project</th><th className={th}>Project roles</th>{can ? <th className={th}><span className="sr-only">Actions</span></th> : null}</tr>}>
+            {k.projects.map((p) => (
+              <tr key={p.projectId}>
+                <td className={td}>{p.projectName}</td>
+                <td className={td}>{p.roles.map(roleName).join(", ")}</td>
+                {can ? (
+                  <td className={td}>
+                    <InlineAction action={removeApiKeyProjectAction} label={`Remove from ${p.projectName}`} hidden={{ projectId: p.projectId, apiKeyId }} success="Removed from the project." />
+                  </td>
+                ) : null}
+              </tr>
+            ))}
+          </Table>
+        ) : (
+          <p className="text-sm">No project roles: the organization roles apply.</p>
+        )}
+        {can && projects.length ? (
+          <div className="mt-3">
+            <ProjectAccessForm action={assignApiKeyProjectAction} hidden={{ apiKeyId }} projects={projects.map((p) => ({ value: p.id, label: p.name }))} roles={projectRoleOptions} />
+          </div>
+        ) : null}
+      </section>
       <section aria-labelledby="access-list" className="max-w-3xl">
         <h2 id="access-list" className="mb-2 font-semibold">API Access List</h2>
         {k.accessList.length ? (

@@ -92,7 +92,7 @@ export default async function ServiceAccountPage({ params }: { params: Promise<{
         )}
         {can && projects.length ? (
           <div className="mt-3">
-            <ProjectAccessForm action={setProjectAccessAction} clientId={clientId} projects={projects.map((p) => ({ value: p.id, label: p.name }))} roles={projectRoles} />
+            <ProjectAccessForm action={setProjectAccessAction} hidden={{ clientId }} projects={projects.map((p) => ({ value: p.id, label: p.name }))} roles={projectRoles} />
           </div>
         ) : null}
       </section>
