@@ -130,6 +130,22 @@ test("Generate New Secret rotates without recreating the account; the revoked ol
   expect(mintWithCurl(baseURL!, clientId, secondSecret).status).toBe(200);
 });
 
+test("a Project Owner invites the service account into a project with a project role", async ({ ownerPage: page, state, baseURL }) => {
+  await page.goto(`/projects/${state.projectId}`);
+  await page.getByRole("navigation", { name: "Sections" }).getByRole("link", { name: "Service Accounts" }).click();
+  await expect(page.getByText("No service account has a role in this project")).toBeVisible();
+  await page.getByLabel("Service account").selectOption(clientId);
+  await page.getByLabel("Project Owner").check();
+  await page.getByRole("button", { name: "Add to project" }).click();
+  await expect(page.getByRole("table", { name: "Project service accounts" })).toContainText("Project Owner");
+  // The account's token now reaches the project's Database Access with write rights.
+  const token = (JSON.parse(mintWithCurl(baseURL!, clientId, secondSecret).body) as { access_token: string }).access_token;
+  const created = curl(["-X", "POST", "-H", `Authorization: Bearer ${token}`, "-H", "Content-Type: application/json", "-d", '{"username":"reporting","databaseName":"admin","password":"reporting-pass-1","roles":[{"roleName":"read","databaseName":"sales"}]}', `${baseURL}/api/atlas/v2/groups/${state.projectId}/databaseUsers`]);
+  expect(created.status).toBe(201);
+  expect(JSON.parse(created.body)).toMatchObject({ username: "reporting", databaseName: "admin", x509Type: "NONE", roles: [{ roleName: "read", databaseName: "sales" }] });
+  expect(created.body).not.toContain("reporting-pass-1");
+});
+
 test("an API key (shown once) reads and writes through the Admin API with curl --digest; a wrong key gets the Digest challenge", async ({ ownerPage: page, baseURL, state }) => {
   await page.goto(`/orgs/${state.orgId}`);
   await page.getByRole("navigation", { name: "Sections" }).getByRole("link", { name: "API Keys" }).click();

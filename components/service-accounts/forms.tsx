@@ -141,13 +141,14 @@ export function AccessListForm({ action, orgId, clientId }: { action: SafeAction
   );
 }
 
-export function ProjectAccessForm({ action, hidden, projects, roles }: { action: SafeAction; hidden: Record<string, string>; projects: Option[]; roles: Option[] }) {
+/** Project roles for an account: pick the project (or, on a project's page, the account). */
+export function ProjectAccessForm({ action, hidden, projects, roles, choiceName = "projectId", choiceLabel = "Project" }: { action: SafeAction; hidden: Record<string, string>; projects: Option[]; roles: Option[]; choiceName?: string; choiceLabel?: string }) {
   return (
     <ActionForm action={action} submitLabel="Add to project" arrays={["roles"]} successMessage="Project access saved." className="space-y-3" ariaLabel="Add to a project">
       {Object.entries(hidden).map(([k, v]) => (
         <input key={k} type="hidden" name={k} value={v} />
       ))}
-      <SelectField label="Project" name="projectId">
+      <SelectField label={choiceLabel} name={choiceName}>
         {projects.map((p) => (
           <option key={p.value} value={p.value}>
             {p.label}
