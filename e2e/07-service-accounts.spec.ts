@@ -86,10 +86,10 @@ test("curl mints a token with the secret and uses it on the Admin API; revoke ma
   // No credentials at all: the Digest challenge comes first (Go's digest client reads only the first).
   const anonymous = curl([`${baseURL}/api/atlas/v2/orgs`]);
   expect(anonymous.status).toBe(401);
-  // The first challenge carries exactly Go's digest client's parameters, and nothing after them.
+  // One challenge, carrying exactly Go's digest client's parameters and nothing after them.
   const challenges = anonymous.headers.split(/\r?\n/).filter((l) => /^www-authenticate:/i.test(l));
+  expect(challenges).toHaveLength(1);
   expect(challenges[0]).toMatch(/^www-authenticate: Digest realm="MMS Public API", domain="", nonce="[^"]+", algorithm=MD5, qop="auth", stale=false$/i);
-  expect(challenges.slice(1).map((c) => c.replace(/nonce="[^"]+"/, 'nonce="…"'))).toEqual(['www-authenticate: Digest realm="MMS Public API", domain="", nonce="…", algorithm=SHA-256, qop="auth", stale=false', 'www-authenticate: Bearer realm="Gatehouse Admin API"']);
 
   const wrong = mintWithCurl(baseURL!, clientId, firstSecret + "x");
   expect(wrong.status).toBe(401);

@@ -1,7 +1,7 @@
 import "server-only";
 import { NextResponse } from "next/server";
 import { recordAudit } from "../audit";
-import { digestChallenges } from "../digest";
+import { digestChallenge } from "../digest";
 import { GatehouseError, isGatehouseError } from "../errors";
 import type { PrincipalCtx } from "../server/context";
 import { DIGEST_REALM, authenticateDigest, digestNonceKey } from "../server/api-keys/digest-auth";
@@ -56,15 +56,13 @@ function fromError(err: unknown) {
 }
 
 /**
- * 401 with the challenges, one WWW-Authenticate header each: Digest MD5 first (Go's digest client
- * reads only the first header and rejects any parameter it does not know, so nothing else may
- * share that header), then Digest SHA-256, then Bearer.
+ * 401 with exactly one challenge, Digest MD5, as Atlas sends it. Go's digest client reads the
+ * first WWW-Authenticate header and rejects any parameter it does not know — and a Response joins
+ * repeated headers into one line with ", ", so a second challenge (SHA-256, Bearer) would land in
+ * that same line and break it. SHA-256 responses are still accepted from clients that send them.
  */
 function unauthorized(rt: Runtime, stale = false) {
-  const res = apiError(401, "UNAUTHORIZED", "You are not authorized for this resource.");
-  for (const c of digestChallenges({ realm: DIGEST_REALM, key: digestNonceKey(rt), stale })) res.headers.append("www-authenticate", c);
-  res.headers.append("www-authenticate", 'Bearer realm="Gatehouse Admin API"');
-  return res;
+  return apiError(401, "UNAUTHORIZED", "You are not authorized for this resource.", { headers: { "www-authenticate": digestChallenge({ realm: DIGEST_REALM, key: digestNonceKey(rt), stale }) } });
 }
 
 export type ApiRequest<P> = { ctx: PrincipalCtx; req: Request; params: P; version: ApiVersion; body: () => Promise<unknown>; url: URL };
