@@ -134,7 +134,7 @@ test("a Project Owner invites the service account into a project with a project 
   await page.goto(`/projects/${state.projectId}`);
   await page.getByRole("navigation", { name: "Sections" }).getByRole("link", { name: "Service Accounts" }).click();
   await expect(page.getByText("No service account has a role in this project")).toBeVisible();
-  await page.getByLabel("Service account").selectOption(clientId);
+  await page.getByLabel("Service account", { exact: true }).selectOption(clientId);
   await page.getByLabel("Project Owner").check();
   await page.getByRole("button", { name: "Add to project" }).click();
   await expect(page.getByRole("table", { name: "Project service accounts" })).toContainText("Project Owner");
