@@ -64,14 +64,3 @@ export function EditApiKeyDialog({ action, orgId, apiKey, roles }: { action: Saf
     </Dialog>
   );
 }
-
-export function ApiKeyAccessListForm({ action, orgId, apiKeyId }: { action: SafeAction; orgId: string; apiKeyId: string }) {
-  return (
-    <ActionForm action={action} submitLabel="Add to access list" successMessage="Access list updated." resetOnSuccess className="flex flex-wrap items-end gap-2" ariaLabel="Add to the API Access List">
-      <input type="hidden" name="orgId" value={orgId} />
-      <input type="hidden" name="apiKeyId" value={apiKeyId} />
-      <Field label="IP address or CIDR block" name="entry" placeholder="203.0.113.7 or 10.0.0.0/8" required />
-      <Field label="Comment" name="comment" />
-    </ActionForm>
-  );
-}

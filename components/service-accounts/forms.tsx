@@ -130,11 +130,12 @@ export function EditServiceAccountDialog({ action, orgId, account, roles }: { ac
   );
 }
 
-export function AccessListForm({ action, orgId, clientId }: { action: SafeAction; orgId: string; clientId: string }) {
+export function AccessListForm({ action, hidden }: { action: SafeAction; hidden: Record<string, string> }) {
   return (
     <ActionForm action={action} submitLabel="Add to access list" successMessage="Access list updated." resetOnSuccess className="flex flex-wrap items-end gap-2" ariaLabel="Add to the API Access List">
-      <input type="hidden" name="orgId" value={orgId} />
-      <input type="hidden" name="clientId" value={clientId} />
+      {Object.entries(hidden).map(([k, v]) => (
+        <input key={k} type="hidden" name={k} value={v} />
+      ))}
       <Field label="IP address or CIDR block" name="entry" placeholder="203.0.113.7 or 10.0.0.0/8" required />
       <Field label="Comment" name="comment" />
     </ActionForm>

@@ -1,6 +1,9 @@
 import "server-only";
-import { GatehouseError } from "../errors";
+import { recordAudit, type AuditFields } from "../audit";
+import { now } from "../clock";
+import { GatehouseError, notFound } from "../errors";
 import { parseAccessEntry } from "../oauth/ip-access";
+import { actorOf, type PrincipalCtx } from "./context";
 
 // API Access Lists (service accounts and API keys alike): Atlas's body is an array of
 // {ipAddress} or {cidrBlock}, each optionally with a comment.
@@ -24,4 +27,22 @@ export function parseAccessEntries(entries: AccessListInputEntry[]): { entry: st
 export function entryKey(raw: string): string | null {
   const r = parseAccessEntry(raw);
   return r.ok ? r.entry : null;
+}
+
+/** Adds entries to an owner's list in one transaction with its audit event; returns the list. */
+export async function addToAccessList(ctx: PrincipalCtx, ownerId: string, raw: AccessListInputEntry[], audit: (entries: string[]) => AuditFields) {
+  const parsed = parseAccessEntries(raw);
+  await ctx.rt.store.transaction(async (tx) => {
+    for (const p of parsed) await tx.accessLists.add({ ownerId, entry: p.entry, comment: p.comment, createdAt: now().toISOString() });
+    await recordAudit(tx, actorOf(ctx), audit(parsed.map((p) => p.entry)));
+  });
+  return ctx.rt.store.accessLists.list(ownerId);
+}
+
+export async function removeFromAccessList(ctx: PrincipalCtx, ownerId: string, raw: string, audit: (entry: string) => AuditFields) {
+  const entry = entryKey(raw);
+  await ctx.rt.store.transaction(async (tx) => {
+    if (!entry || !(await tx.accessLists.remove(ownerId, entry))) throw notFound("This access list entry");
+    await recordAudit(tx, actorOf(ctx), audit(entry));
+  });
 }

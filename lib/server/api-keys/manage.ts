@@ -9,7 +9,7 @@ import { ZApiKeyAccessListInput, ZApiKeyProjectInput, ZApiKeyRef, ZCreateApiKeyI
 import { seal } from "../../secrets";
 import type { ApiKeyRecord } from "../../store/api-keys-types";
 import type { OrgRecord, StoreReader } from "../../store/types";
-import { entryKey, parseAccessEntries } from "../access-list";
+import { addToAccessList, removeFromAccessList } from "../access-list";
 import { actorOf, type PrincipalCtx } from "../context";
 import { getOrgOrThrow, getProjectOrThrow } from "../guard";
 
@@ -119,11 +119,7 @@ export async function addApiKeyAccessList(ctx: PrincipalCtx, raw: unknown) {
   const input = parseInput(ZApiKeyAccessListInput, raw);
   const org = await getOrgOrThrow(ctx, input.orgId, "org.service_accounts.write");
   const k = await keyOfOrg(ctx, org, input.apiKeyId);
-  const parsed = parseAccessEntries(input.entries);
-  await ctx.rt.store.transaction(async (tx) => {
-    for (const p of parsed) await tx.accessLists.add({ ownerId: k.id, entry: p.entry, comment: p.comment, createdAt: now().toISOString() });
-    await recordAudit(tx, actorOf(ctx), audit(ctx, k, "api_key.access_list_added", { entries: parsed.map((p) => p.entry) }));
-  });
+  await addToAccessList(ctx, k.id, input.entries, (entries) => audit(ctx, k, "api_key.access_list_added", { entries }));
   return (await toDto(ctx.rt.store, k)).accessList;
 }
 
@@ -131,11 +127,7 @@ export async function removeApiKeyAccessEntry(ctx: PrincipalCtx, raw: unknown) {
   const input = parseInput(ZRemoveApiKeyAccessEntryInput, raw);
   const org = await getOrgOrThrow(ctx, input.orgId, "org.service_accounts.write");
   const k = await keyOfOrg(ctx, org, input.apiKeyId);
-  const entry = entryKey(input.entry);
-  await ctx.rt.store.transaction(async (tx) => {
-    if (!entry || !(await tx.accessLists.remove(k.id, entry))) throw notFound("This access list entry");
-    await recordAudit(tx, actorOf(ctx), audit(ctx, k, "api_key.access_list_removed", { entry }));
-  });
+  await removeFromAccessList(ctx, k.id, input.entry, (entry) => audit(ctx, k, "api_key.access_list_removed", { entry }));
 }
 
 /** Give an organization's API key roles in one of its projects (a Project Owner may). */

@@ -20,7 +20,7 @@ import {
 import { deriveKey } from "../../secrets";
 import type { ServiceAccountRecord, ServiceAccountSecretRecord } from "../../store/service-accounts-types";
 import type { OrgRecord, StoreWriter } from "../../store/types";
-import { entryKey, parseAccessEntries } from "../access-list";
+import { addToAccessList, removeFromAccessList } from "../access-list";
 import { actorOf, type PrincipalCtx } from "../context";
 import { getOrgOrThrow } from "../guard";
 import type { Runtime } from "../runtime";
@@ -159,11 +159,7 @@ export async function addAccessListEntries(ctx: PrincipalCtx, raw: unknown) {
   const input = parseInput(ZAccessListInput, raw);
   const org = await getOrgOrThrow(ctx, input.orgId, "org.service_accounts.write");
   const a = await getServiceAccountOrThrow(ctx, org, input.clientId);
-  const parsed = parseAccessEntries(input.entries);
-  await ctx.rt.store.transaction(async (tx) => {
-    for (const p of parsed) await tx.accessLists.add({ ownerId: a.id, entry: p.entry, comment: p.comment, createdAt: now().toISOString() });
-    await recordAudit(tx, actorOf(ctx), { action: "service_account.access_list_added", target: `service_account:${a.clientId}`, orgId: org.id, projectId: null, detail: { entries: parsed.map((p) => p.entry) } });
-  });
+  await addToAccessList(ctx, a.id, input.entries, (entries) => ({ action: "service_account.access_list_added", target: `service_account:${a.clientId}`, orgId: org.id, projectId: null, detail: { entries } }));
   return (await toServiceAccountDto(ctx.rt.store, a, now())).accessList;
 }
 
@@ -171,11 +167,7 @@ export async function removeAccessListEntry(ctx: PrincipalCtx, raw: unknown) {
   const input = parseInput(ZRemoveAccessEntryInput, raw);
   const org = await getOrgOrThrow(ctx, input.orgId, "org.service_accounts.write");
   const a = await getServiceAccountOrThrow(ctx, org, input.clientId);
-  const entry = entryKey(input.entry);
-  await ctx.rt.store.transaction(async (tx) => {
-    if (!entry || !(await tx.accessLists.remove(a.id, entry))) throw notFound("This access list entry");
-    await recordAudit(tx, actorOf(ctx), { action: "service_account.access_list_removed", target: `service_account:${a.clientId}`, orgId: org.id, projectId: null, detail: { entry } });
-  });
+  await removeFromAccessList(ctx, a.id, input.entry, (entry) => ({ action: "service_account.access_list_removed", target: `service_account:${a.clientId}`, orgId: org.id, projectId: null, detail: { entry } }));
 }
 
 export async function getSecretPolicy(ctx: PrincipalCtx, orgId: string) {

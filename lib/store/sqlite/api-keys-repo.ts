@@ -1,5 +1,6 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- rows come untyped from better-sqlite3 */
 import type Database from "better-sqlite3";
+import { statementCache } from "./statements";
 import { nowIso } from "../../clock";
 import { GatehouseError, stale } from "../../errors";
 import type { ApiKeyRecord, ApiKeysWriter } from "../api-keys-types";
@@ -19,12 +20,7 @@ const toKey = (r: any): ApiKeyRecord => ({
 });
 
 export function makeApiKeysRepo(db: Database.Database): ApiKeysWriter {
-  const cache = new Map<string, Database.Statement>();
-  const q = (sql: string) => {
-    let s = cache.get(sql);
-    if (!s) cache.set(sql, (s = db.prepare(sql)));
-    return s;
-  };
+  const q = statementCache(db);
   const get = (id: string) => {
     const r = q("SELECT * FROM api_keys WHERE id = ?").get(id);
     return r ? toKey(r) : null;

@@ -1,5 +1,6 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- rows come untyped from better-sqlite3 */
 import type Database from "better-sqlite3";
+import { statementCache } from "./statements";
 import { nowIso } from "../../clock";
 import { GatehouseError, stale } from "../../errors";
 import type { ConnectorRecord, ConnectorsWriter } from "../connectors-types";
@@ -56,12 +57,7 @@ function conflict(err: unknown, c: { name?: string }): never {
 }
 
 export function makeConnectorsRepo(db: Database.Database): ConnectorsWriter {
-  const cache = new Map<string, Database.Statement>();
-  const q = (sql: string) => {
-    let s = cache.get(sql);
-    if (!s) cache.set(sql, (s = db.prepare(sql)));
-    return s;
-  };
+  const q = statementCache(db);
   const get = (id: string) => {
     const r = q("SELECT * FROM connectors WHERE id = ?").get(id);
     return r ? toConnector(r) : null;

@@ -1,5 +1,6 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- rows come untyped from better-sqlite3 */
 import type Database from "better-sqlite3";
+import { statementCache } from "./statements";
 import { nowIso } from "../../clock";
 import { GatehouseError, stale } from "../../errors";
 import type { DatabaseAccessWriter, DatabaseUserRecord, ProjectX509Record } from "../database-access-types";
@@ -31,12 +32,7 @@ function duplicate(u: { username: string; database: string }) {
 }
 
 export function makeDatabaseAccessRepo(db: Database.Database): DatabaseAccessWriter {
-  const cache = new Map<string, Database.Statement>();
-  const q = (sql: string) => {
-    let s = cache.get(sql);
-    if (!s) cache.set(sql, (s = db.prepare(sql)));
-    return s;
-  };
+  const q = statementCache(db);
   const getUser = (id: string) => {
     const r = q("SELECT * FROM database_users WHERE id = ?").get(id);
     return r ? toUser(r) : null;

@@ -1,5 +1,6 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- rows come untyped from better-sqlite3 */
 import type Database from "better-sqlite3";
+import { statementCache } from "./statements";
 import { GatehouseError, stale } from "../../errors";
 import { nowIso } from "../../clock";
 import type { KeystoreEntryRecord, KeystoreQuery, KeystoreRow, KeystoreWriter } from "../keystore-types";
@@ -74,12 +75,7 @@ function where(projectId: string, q: KeystoreQuery): { sql: string; params: unkn
 }
 
 export function makeKeystoreRepo(db: Database.Database): KeystoreWriter {
-  const stmts = new Map<string, Database.Statement>();
-  const q = (sql: string) => {
-    let s = stmts.get(sql);
-    if (!s) stmts.set(sql, (s = db.prepare(sql)));
-    return s;
-  };
+  const q = statementCache(db);
   const get = (id: string) => {
     const r = q("SELECT * FROM keystore_entries WHERE id = ?").get(id);
     return r ? toEntry(r) : null;

@@ -5,25 +5,13 @@ import { toAudit, toOrg, toOrgMembership, toProject, toProjectMembership, toSess
 import { nowIso } from "../../clock";
 import { makeDatabaseAccessRepo } from "./database-access-repo";
 import { makeApiKeysRepo } from "./api-keys-repo";
+import { statementCache } from "./statements";
 import { makeConnectorsRepo } from "./connectors-repo";
 import { makeKeystoreRepo } from "./keystore-repo";
 import { makeAccessListsRepo, makeServiceAccountsRepo } from "./service-accounts-repo";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- rows come untyped from better-sqlite3; rows.ts types them */
-type Stmt = Database.Statement;
 
-/** Prepared statements cached per connection. */
-function cache(db: Database.Database) {
-  const stmts = new Map<string, Stmt>();
-  return (sql: string): Stmt => {
-    let s = stmts.get(sql);
-    if (!s) {
-      s = db.prepare(sql);
-      stmts.set(sql, s);
-    }
-    return s;
-  };
-}
 
 function isUniqueViolation(err: unknown): boolean {
   return (err as { code?: string })?.code === "SQLITE_CONSTRAINT_UNIQUE" || (err as { code?: string })?.code === "SQLITE_CONSTRAINT_PRIMARYKEY";
@@ -73,7 +61,7 @@ function auditWhere(f: AuditFilter): { sql: string; params: unknown[] } {
  * only exposes its read methods outside a transaction (see index.ts).
  */
 export function makeRepos(db: Database.Database): StoreWriter {
-  const q = cache(db);
+  const q = statementCache(db);
 
   // Optimistic concurrency: an UPDATE names the version it read; zero rows changed means the
   // record is gone (NOT_FOUND) or someone else wrote first (STALE).

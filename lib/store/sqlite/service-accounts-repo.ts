@@ -1,5 +1,6 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- rows come untyped from better-sqlite3 */
 import type Database from "better-sqlite3";
+import { statementCache } from "./statements";
 import { nowIso } from "../../clock";
 import { GatehouseError, stale } from "../../errors";
 import type { AccessListsWriter, ServiceAccountRecord, ServiceAccountSecretRecord, ServiceAccountsWriter } from "../service-accounts-types";
@@ -57,12 +58,7 @@ export function makeAccessListsRepo(db: Database.Database): AccessListsWriter {
 }
 
 export function makeServiceAccountsRepo(db: Database.Database): ServiceAccountsWriter {
-  const cache = new Map<string, Database.Statement>();
-  const q = (sql: string) => {
-    let s = cache.get(sql);
-    if (!s) cache.set(sql, (s = db.prepare(sql)));
-    return s;
-  };
+  const q = statementCache(db);
   const get = (id: string) => {
     const r = q("SELECT * FROM service_accounts WHERE id = ?").get(id);
     return r ? toAccount(r) : null;

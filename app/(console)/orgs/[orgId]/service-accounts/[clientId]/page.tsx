@@ -1,5 +1,6 @@
 import { ConfirmDelete } from "@/components/forms/confirm-delete";
-import { AccessListForm, EditServiceAccountDialog, GenerateSecretDialog, InlineAction, ProjectAccessForm, RevokeSecretDialog } from "@/components/service-accounts/forms";
+import { AccessListSection, ProjectAccessSection } from "@/components/access-manager/sections";
+import { EditServiceAccountDialog, GenerateSecretDialog, RevokeSecretDialog } from "@/components/service-accounts/forms";
 import { PageHeader } from "@/components/ui/page-header";
 import { Table, td, th } from "@/components/ui/table";
 import { ORG_ROLES, PROJECT_ROLES, ROLE_NAMES } from "@/lib/authz";
@@ -71,58 +72,23 @@ export default async function ServiceAccountPage({ params }: { params: Promise<{
         </Table>
       </section>
 
-      <section aria-labelledby="projects" className="mb-6 max-w-3xl">
-        <h2 id="projects" className="mb-2 font-semibold">Project access</h2>
-        {a.projects.length ? (
-          <Table caption="Project access" head={<tr><th className={th}>Project</th><th className={th}>Project roles</th>{can ? <th className={th}><span className="sr-only">Actions</span></th> : null}</tr>}>
-            {a.projects.map((p) => (
-              <tr key={p.projectId}>
-                <td className={td}>{p.projectName}</td>
-                <td className={td}>{p.roles.map((r) => ROLE_NAMES[r]).join(", ")}</td>
-                {can ? (
-                  <td className={td}>
-                    <InlineAction action={removeProjectAccessAction} label={`Remove from ${p.projectName}`} hidden={{ projectId: p.projectId, clientId }} success="Removed from the project." />
-                  </td>
-                ) : null}
-              </tr>
-            ))}
-          </Table>
-        ) : (
-          <p className="text-sm">No project roles: the organization roles apply.</p>
-        )}
-        {can && projects.length ? (
-          <div className="mt-3">
-            <ProjectAccessForm action={setProjectAccessAction} hidden={{ clientId }} projects={projects.map((p) => ({ value: p.id, label: p.name }))} roles={projectRoles} />
-          </div>
-        ) : null}
-      </section>
-
-      <section aria-labelledby="access-list" className="max-w-3xl">
-        <h2 id="access-list" className="mb-2 font-semibold">API Access List</h2>
-        <p className="mb-2 text-sm text-slate-600 dark:text-slate-300">When the list is not empty, tokens of this account work only from these addresses (checked on every API call, not when minting).</p>
-        {a.accessList.length ? (
-          <Table caption="API Access List" head={<tr><th className={th}>IP address or CIDR block</th><th className={th}>Comment</th>{can ? <th className={th}><span className="sr-only">Actions</span></th> : null}</tr>}>
-            {a.accessList.map((e) => (
-              <tr key={e.entry}>
-                <td className={`${td} font-mono text-xs`}>{e.entry}</td>
-                <td className={td}>{e.comment ?? ""}</td>
-                {can ? (
-                  <td className={td}>
-                    <InlineAction action={removeAccessListEntryAction} label={`Remove ${e.entry}`} hidden={{ orgId, clientId, entry: e.entry }} success="Removed from the access list." />
-                  </td>
-                ) : null}
-              </tr>
-            ))}
-          </Table>
-        ) : (
-          <p className="text-sm">Empty: any address may use this account&apos;s tokens.</p>
-        )}
-        {can ? (
-          <div className="mt-3">
-            <AccessListForm action={addAccessListEntryAction} orgId={orgId} clientId={clientId} />
-          </div>
-        ) : null}
-      </section>
+      <ProjectAccessSection
+        projects={a.projects.map((p) => ({ projectId: p.projectId, projectName: p.projectName, roleNames: p.roles.map((r) => ROLE_NAMES[r]) }))}
+        choices={projects.map((p) => ({ value: p.id, label: p.name }))}
+        roles={projectRoles}
+        owner={{ clientId }}
+        canEdit={can}
+        setAction={setProjectAccessAction}
+        removeAction={removeProjectAccessAction}
+      />
+      <AccessListSection
+        entries={a.accessList}
+        owner={{ orgId, clientId }}
+        canEdit={can}
+        addAction={addAccessListEntryAction}
+        removeAction={removeAccessListEntryAction}
+        explanation="When the list is not empty, tokens of this account work only from these addresses (checked on every API call, not when minting)."
+      />
     </>
   );
 }
