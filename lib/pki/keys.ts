@@ -20,7 +20,13 @@ export function keySpecOf(id: KeySpecId): KeySpec {
   }
 }
 
-export type KeyPairDer = { privatePkcs8: Buffer; publicSpki: Buffer; spec: KeySpec };
+export type KeyPairDer = {
+  privatePkcs8: Buffer;
+  publicSpki: Buffer;
+  spec: KeySpec;
+  /** The same private key as a KeyObject, for signing: OpenSSL 3 takes ~0.8 ms to parse the PKCS#8 again. */
+  privateKey: KeyObject;
+};
 
 /**
  * Generates in libuv's thread pool (node:crypto's async generateKeyPair), so a 4096-bit RSA key
@@ -28,10 +34,16 @@ export type KeyPairDer = { privatePkcs8: Buffer; publicSpki: Buffer; spec: KeySp
  */
 export function generateKeyPair(spec: KeySpec): Promise<KeyPairDer> {
   return new Promise((resolve, reject) => {
-    const done = (err: Error | null, publicKey: Buffer, privateKey: Buffer) => (err ? reject(err) : resolve({ privatePkcs8: privateKey, publicSpki: publicKey, spec }));
-    const enc = { publicKeyEncoding: { type: "spki", format: "der" }, privateKeyEncoding: { type: "pkcs8", format: "der" } } as const;
-    if (spec.type === "RSA") genCb("rsa", { modulusLength: spec.bits, publicExponent: 0x10001, ...enc }, done);
-    else genCb("ec", { namedCurve: spec.curve, ...enc }, done);
+    const done = (err: Error | null, publicKey: KeyObject, privateKey: KeyObject) => {
+      if (err) return reject(err);
+      try {
+        resolve({ privatePkcs8: privateKey.export({ format: "der", type: "pkcs8" }), publicSpki: publicKey.export({ format: "der", type: "spki" }), spec, privateKey });
+      } catch (e) {
+        reject(e);
+      }
+    };
+    if (spec.type === "RSA") genCb("rsa", { modulusLength: spec.bits, publicExponent: 0x10001 }, done);
+    else genCb("ec", { namedCurve: spec.curve }, done);
   });
 }
 

@@ -3,27 +3,28 @@ import { recordAudit } from "../../audit";
 import { now, nowIso } from "../../clock";
 import { GatehouseError } from "../../errors";
 import { newId } from "../../ids";
-import { issueCertificate, parseCertificate, type Issuer } from "../../pki/certificate";
+import { issueCertificateWithInfo, type IssuedCertificate, type Issuer } from "../../pki/certificate";
 import { validateSans } from "../../pki/extensions";
-import { generateKeyPair, keySpecOf } from "../../pki/keys";
+import { generateKeyPair, keySpecOf, type KeySpecId } from "../../pki/keys";
 import { buildNameDer } from "../../pki/names";
-import { decryptPkcs8, encryptPkcs8 } from "../../pki/pkcs8";
+import { decryptPkcs8Key, pkcs8Encrypter } from "../../pki/pkcs8";
 import { ZCreateEntryInput, parseInput } from "../../schemas";
 import type { KeystoreEntryRecord } from "../../store/keystore-types";
-import { actorOf, type AuthedCtx } from "../context";
+import { actorOf, type PrincipalCtx } from "../context";
 import { getProjectOrThrow } from "../guard";
 import { columnsOf } from "./columns";
 import { relinkAfterWrite } from "./trust";
 
 /** Loads a CA entry of the project by alias and unlocks its key with the CA password. */
-export async function unlockCa(ctx: AuthedCtx, projectId: string, alias: string, password: string, field = "caAlias") {
+export async function unlockCa(ctx: PrincipalCtx, projectId: string, alias: string, password: string, field = "caAlias") {
   const ca = await ctx.rt.store.keystore.getByAlias(projectId, alias);
   if (!ca) throw new GatehouseError("VALIDATION", `There is no entry "${alias}" in this Key Store.`, { fieldErrors: { [field]: [`No entry "${alias}".`] } });
   if (!ca.isCA) throw new GatehouseError("VALIDATION", `"${ca.alias}" is not a CA certificate, so it cannot sign. Pick a CA entry.`, { fieldErrors: { [field]: [`"${ca.alias}" is not a CA.`] } });
   if (!ca.encryptedKey) throw new GatehouseError("VALIDATION", `"${ca.alias}" has no private key in this Key Store, so it cannot sign.`, { fieldErrors: { [field]: [`"${ca.alias}" has no private key.`] } });
   if (ca.notAfter <= now().toISOString()) throw new GatehouseError("VALIDATION", `CA "${ca.alias}" expired on ${ca.notAfter.slice(0, 10)}; it cannot sign any more.`, { fieldErrors: { [field]: [`"${ca.alias}" has expired.`] } });
   try {
-    return { ca, privatePkcs8: decryptPkcs8(ca.encryptedKey, password, `CA "${ca.alias}"`) };
+    const { pkcs8, key } = await decryptPkcs8Key(ca.encryptedKey, password, `CA "${ca.alias}"`);
+    return { ca, privatePkcs8: pkcs8, privateKey: key };
   } catch (err) {
     if ((err as GatehouseError).code === "BAD_PASSWORD") {
       const m = `The CA password is wrong — it is the one set when CA "${ca.alias}" was created.`;
@@ -33,8 +34,27 @@ export async function unlockCa(ctx: AuthedCtx, projectId: string, alias: string,
   }
 }
 
+/**
+ * Unlocks the signing CA, if any, then generates the key pair and encrypts it. The new key's PBKDF2
+ * needs only its password, so it runs in the thread pool meanwhile (wasted, it costs ~3 ms).
+ */
+async function unlockAndGenerate(ctx: PrincipalCtx, projectId: string, input: { signedBy: string; caPassword?: string; keyAlgorithm: KeySpecId; password: string }) {
+  const encrypting = pkcs8Encrypter(input.password);
+  let signer: Awaited<ReturnType<typeof unlockCa>> | null = null;
+  try {
+    // The CA is unlocked before the (possibly slow) key generation: a wrong CA password fails fast.
+    signer = input.signedBy === "self" ? null : await unlockCa(ctx, projectId, input.signedBy, input.caPassword ?? "", "signedBy");
+    const [keys, encrypter] = await Promise.all([generateKeyPair(keySpecOf(input.keyAlgorithm)), encrypting]);
+    return { signer, keys, encryptedKey: encrypter.encrypt(keys.privatePkcs8) };
+  } catch (err) {
+    signer?.privatePkcs8.fill(0);
+    encrypting.then((e) => e.discard(), () => {});
+    throw err;
+  }
+}
+
 /** "New": a key pair, a certificate for it (self-signed or by a CA of the store), one entry. */
-export async function createEntry(ctx: AuthedCtx, raw: unknown) {
+export async function createEntry(ctx: PrincipalCtx, raw: unknown) {
   const input = parseInput(ZCreateEntryInput, raw);
   const project = await getProjectOrThrow(ctx, input.projectId, "project.keystore.write");
   const nameDer = buildNameDer({
@@ -52,17 +72,18 @@ export async function createEntry(ctx: AuthedCtx, raw: unknown) {
     const m = `An entry with the alias "${input.alias}" already exists in this Key Store. Choose another alias.`;
     throw new GatehouseError("CONFLICT", m, { fieldErrors: { alias: [m] } });
   }
-  // The CA is unlocked before the (possibly slow) key generation: a wrong CA password fails fast.
-  const signer = input.signedBy === "self" ? null : await unlockCa(ctx, project.id, input.signedBy, input.caPassword ?? "", "signedBy");
-  const keys = await generateKeyPair(keySpecOf(input.keyAlgorithm));
-  const issuer: Issuer = signer ? { kind: "ca", certificateDer: signer.ca.certificateDer, privatePkcs8: signer.privatePkcs8 } : { kind: "self", privatePkcs8: keys.privatePkcs8 };
-  const [certificateDer, encryptedKey] = await Promise.all([
-    issueCertificate({ subjectNameDer: nameDer, spkiDer: keys.publicSpki, usage: input.usage, sans, validityDays: input.validityDays, issuer }),
-    encryptPkcs8(keys.privatePkcs8, input.password),
-  ]);
-  keys.privatePkcs8.fill(0);
-  signer?.privatePkcs8.fill(0);
-  const info = parseCertificate(certificateDer);
+  const { signer, keys, encryptedKey } = await unlockAndGenerate(ctx, project.id, input);
+  const issuer: Issuer = signer
+    ? { kind: "ca", certificateDer: signer.ca.certificateDer, privatePkcs8: signer.privatePkcs8, privateKey: signer.privateKey }
+    : { kind: "self", privatePkcs8: keys.privatePkcs8, privateKey: keys.privateKey };
+  let issued: IssuedCertificate;
+  try {
+    issued = await issueCertificateWithInfo({ subjectNameDer: nameDer, spkiDer: keys.publicSpki, usage: input.usage, sans, validityDays: input.validityDays, issuer });
+  } finally {
+    keys.privatePkcs8.fill(0);
+    signer?.privatePkcs8.fill(0);
+  }
+  const { der: certificateDer, info } = issued;
   const t = nowIso();
   const entry: KeystoreEntryRecord = {
     id: newId(),

@@ -1,7 +1,7 @@
 import "server-only";
 import { recordAudit } from "../../audit";
 import { GatehouseError, atField } from "../../errors";
-import { issueCertificate, parseCertificate } from "../../pki/certificate";
+import { issueCertificateWithInfo, parseCertificate, type CertificateInfo } from "../../pki/certificate";
 import { createCsr, parseCsr } from "../../pki/csr";
 import { validateSans } from "../../pki/extensions";
 import { assertAcceptableKey } from "../../pki/keys";
@@ -9,7 +9,7 @@ import { commonNameOf, formatRfc2253, subjectFieldsOf } from "../../pki/names";
 import { CSR_LABELS, decodePemOrDer, toPem } from "../../pki/pem";
 import { ZEntryPasswordInput, ZSignCsrInput, ZUpload, ZId, parseInput } from "../../schemas";
 import { z } from "zod";
-import { actorOf, type AuthedCtx } from "../context";
+import { actorOf, type PrincipalCtx } from "../context";
 import { getProjectOrThrow } from "../guard";
 import { unlockCa } from "./create";
 import { getEntryInProject, unlockEntry, type FileDownload } from "./export";
@@ -17,7 +17,7 @@ import { getEntryInProject, unlockEntry, type FileDownload } from "./export";
 const safeName = (s: string) => s.replace(/[^A-Za-z0-9._-]/g, "_") || "certificate";
 
 /** "Cert Request": a PKCS#10 CSR for the entry's key, signed with it (hence the password). */
-export async function requestCsr(ctx: AuthedCtx, raw: unknown): Promise<FileDownload> {
+export async function requestCsr(ctx: PrincipalCtx, raw: unknown): Promise<FileDownload> {
   const input = parseInput(ZEntryPasswordInput, raw);
   const project = await getProjectOrThrow(ctx, input.projectId, "project.keystore.write");
   const entry = await getEntryInProject(ctx, project, input.entryId);
@@ -48,7 +48,7 @@ async function readCsr(base64: string) {
 }
 
 /** What the Certificate Signer shows before signing: the request's subject, SANs and key. */
-export async function previewCsr(ctx: AuthedCtx, raw: unknown) {
+export async function previewCsr(ctx: PrincipalCtx, raw: unknown) {
   const input = parseInput(ZPreview, raw);
   await getProjectOrThrow(ctx, input.projectId, "project.signer.sign");
   const csr = await readCsr(input.csr);
@@ -62,7 +62,7 @@ export async function previewCsr(ctx: AuthedCtx, raw: unknown) {
 }
 
 /** Certificate Signer: sign a CSR with a CA of the store; `<cn>.pem` comes back to download. */
-export async function signCsr(ctx: AuthedCtx, raw: unknown) {
+export async function signCsr(ctx: PrincipalCtx, raw: unknown) {
   const input = parseInput(ZSignCsrInput, raw);
   const project = await getProjectOrThrow(ctx, input.projectId, "project.signer.sign");
   const csr = await readCsr(input.csr);
@@ -70,14 +70,14 @@ export async function signCsr(ctx: AuthedCtx, raw: unknown) {
   if (input.usage === "Server") await atField("csr", () => validateSans(csr.sans, "Server")).catch((err) => {
     throw new GatehouseError("VALIDATION", err.message, { fieldErrors: { csr: [err.message] } });
   });
-  const { ca, privatePkcs8 } = await unlockCa(ctx, project.id, input.caAlias, input.caPassword);
+  const { ca, privatePkcs8, privateKey } = await unlockCa(ctx, project.id, input.caAlias, input.caPassword);
   let der: Buffer;
+  let info: CertificateInfo;
   try {
-    der = await issueCertificate({ subjectNameDer: csr.subjectDer, spkiDer: csr.spkiDer, usage: input.usage, sans: csr.sans, validityDays: input.validityDays, issuer: { kind: "ca", certificateDer: ca.certificateDer, privatePkcs8 } });
+    ({ der, info } = await issueCertificateWithInfo({ subjectNameDer: csr.subjectDer, spkiDer: csr.spkiDer, usage: input.usage, sans: csr.sans, validityDays: input.validityDays, issuer: { kind: "ca", certificateDer: ca.certificateDer, privatePkcs8, privateKey } }));
   } finally {
     privatePkcs8.fill(0);
   }
-  const info = parseCertificate(der);
   await ctx.rt.store.transaction((tx) =>
     recordAudit(tx, actorOf(ctx), {
       action: "signer.csr_signed",

@@ -12,7 +12,7 @@ import { encryptPkcs8 } from "../../pki/pkcs8";
 import { ZImportInput, ZKeyPassword, parseInput } from "../../schemas";
 import type { KeystoreEntryRecord } from "../../store/keystore-types";
 import type { ProjectRecord } from "../../store/types";
-import { actorOf, type AuthedCtx } from "../context";
+import { actorOf, type PrincipalCtx } from "../context";
 import { getProjectOrThrow } from "../guard";
 import { columnsOf, usageOf } from "./columns";
 import { relinkAfterWrite } from "./trust";
@@ -41,7 +41,7 @@ function readPrivateKey(pemOrDer: Buffer, passphrase: string | undefined) {
   }
 }
 
-async function insertNew(ctx: AuthedCtx, project: ProjectRecord, alias: string | undefined, certificateDer: Buffer, encryptedKey: Buffer | null, how: string) {
+async function insertNew(ctx: PrincipalCtx, project: ProjectRecord, alias: string | undefined, certificateDer: Buffer, encryptedKey: Buffer | null, how: string) {
   if (!alias) throw field("alias", "Enter an alias for the new entry.");
   if (await ctx.rt.store.keystore.getByAlias(project.id, alias)) {
     const m = `An entry with the alias "${alias}" already exists in this Key Store. Choose another alias.`;
@@ -69,7 +69,7 @@ async function insertNew(ctx: AuthedCtx, project: ProjectRecord, alias: string |
  * private key. A certificate whose public key matches an entry's key pairs with that entry: the
  * entry now carries the signed certificate (and turns green when its CA is trusted).
  */
-export async function importIntoKeystore(ctx: AuthedCtx, raw: unknown) {
+export async function importIntoKeystore(ctx: PrincipalCtx, raw: unknown) {
   const input = parseInput(ZImportInput, raw);
   const project = await getProjectOrThrow(ctx, input.projectId, "project.keystore.write");
   const file = Buffer.from(input.file, "base64");
