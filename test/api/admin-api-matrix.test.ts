@@ -22,6 +22,8 @@ import * as dbUser from "@/app/api/atlas/v2/groups/[groupId]/databaseUsers/[data
 import * as userSecurity from "@/app/api/atlas/v2/groups/[groupId]/userSecurity/route";
 import * as keystore from "@/app/api/v1/groups/[groupId]/keystore/route";
 import * as connectors from "@/app/api/v1/groups/[groupId]/connectors/route";
+import * as keystoreWrite from "@/app/api/v1/groups/[groupId]/keystore/route";
+import * as signerRoute from "@/app/api/v1/groups/[groupId]/signer/route";
 import * as groupEvents from "@/app/api/v1/groups/[groupId]/events/route";
 import * as orgEvents from "@/app/api/v1/orgs/[orgId]/events/route";
 
@@ -56,6 +58,8 @@ const E: Endpoint[] = [
   { name: "GET userSecurity", call: (i) => [h(userSecurity.GET), "GET", `/groups/${i.projectId}/userSecurity`, { groupId: i.projectId }], permission: "project.security.read", scope: "project", ok: 200 },
   { name: "PATCH userSecurity (not a CA → 400 when allowed)", call: (i) => [h(userSecurity.PATCH), "PATCH", `/groups/${i.projectId}/userSecurity`, { groupId: i.projectId }, { customerX509: { cas: "not a pem" } }], permission: "project.security.write", scope: "project", ok: 400 },
   { name: "GET v1 keystore", call: (i) => [h(keystore.GET), "GET", `/v1/groups/${i.projectId}/keystore`, { groupId: i.projectId }], permission: "project.keystore.read", scope: "project", ok: 200 },
+  { name: "POST v1 keystore (New)", call: (i, n) => [h(keystoreWrite.POST), "POST", `/v1/groups/${i.projectId}/keystore`, { groupId: i.projectId }, { alias: `m${n}`, usage: "Client", commonName: `m${n}`, keyAlgorithm: "EC-P-256", validityDays: 30, password: "matrix-password-1", signedBy: "self" }], permission: "project.keystore.write", scope: "project", ok: 201 },
+  { name: "POST v1 signer (garbage CSR → 400 when allowed)", call: (i) => [h(signerRoute.POST), "POST", `/v1/groups/${i.projectId}/signer`, { groupId: i.projectId }, { csr: "not a csr", caAlias: "none", caPassword: "x", usage: "Client", validityDays: 30 }], permission: "project.signer.sign", scope: "project", ok: 400 },
   { name: "GET v1 connectors", call: (i) => [h(connectors.GET), "GET", `/v1/groups/${i.projectId}/connectors`, { groupId: i.projectId }], permission: "project.connectors.read", scope: "project", ok: 200 },
   { name: "GET v1 project events", call: (i) => [h(groupEvents.GET), "GET", `/v1/groups/${i.projectId}/events`, { groupId: i.projectId }], permission: "project.audit.read", scope: "project", ok: 200 },
   { name: "GET v1 org events", call: (i) => [h(orgEvents.GET), "GET", `/v1/orgs/${i.orgId}/events`, { orgId: i.orgId }], permission: "org.audit.read", scope: "org", ok: 200 },
