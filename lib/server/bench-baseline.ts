@@ -14,7 +14,8 @@ import { secretHashKey } from "./service-accounts/manage";
 // with "a bare Next.js route that does only the HMAC compare and ES256 signing", and "the same
 // GET without auth".
 
-export const benchBaselineEnabled = () => process.env.GATEHOUSE_BENCH_BASELINE === "1";
+/** On only when the bench asked for it, and only for a caller on this machine. */
+export const benchBaselineEnabled = (ip: string | null) => process.env.GATEHOUSE_BENCH_BASELINE === "1" && (ip === "127.0.0.1" || ip === "::1");
 
 let key: { kid: string; privateKey: CryptoKey } | undefined;
 

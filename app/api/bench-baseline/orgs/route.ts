@@ -1,4 +1,5 @@
 import { NextResponse } from "next/server";
+import { clientIpFrom } from "@/lib/next/request";
 import { listEnvelope } from "@/lib/next/api";
 import { orgView } from "@/lib/server/admin-api/views";
 import { baselineOrgs, benchBaselineEnabled } from "@/lib/server/bench-baseline";
@@ -7,7 +8,7 @@ export const dynamic = "force-dynamic";
 
 /** Bench only (GATEHOUSE_BENCH_BASELINE=1): GET /api/atlas/v2/orgs for ?clientId=, without auth. */
 export async function GET(req: Request) {
-  if (!benchBaselineEnabled()) return new NextResponse(null, { status: 404 });
+  if (!benchBaselineEnabled(clientIpFrom(req.headers))) return new NextResponse(null, { status: 404 });
   const url = new URL(req.url);
   const orgs = await baselineOrgs(url.searchParams.get("clientId") ?? "");
   if (!orgs) return new NextResponse(null, { status: 404 });

@@ -1,11 +1,12 @@
 import { NextResponse } from "next/server";
+import { clientIpFrom } from "@/lib/next/request";
 import { baselineToken, benchBaselineEnabled } from "@/lib/server/bench-baseline";
 
 export const dynamic = "force-dynamic";
 
 /** Bench only (GATEHOUSE_BENCH_BASELINE=1): HMAC compare + ES256 signing, nothing else. */
 export async function POST(req: Request) {
-  if (!benchBaselineEnabled()) return new NextResponse(null, { status: 404 });
+  if (!benchBaselineEnabled(clientIpFrom(req.headers))) return new NextResponse(null, { status: 404 });
   await req.text();
   const r = await baselineToken(req.headers.get("authorization"));
   return NextResponse.json(r.body, { status: r.status, headers: { "cache-control": "no-store" } });
