@@ -70,7 +70,8 @@ describe("openssl verify -CAfile accepts certificates issued by a Gatehouse CA",
     const inter = await createEntry(h.owner, entryForm(h.projectId, { alias: "issuing-ca", usage: "CA", commonName: "Issuing CA", password: CA_PASSWORD, trustAnchor: "" }));
     const interSigned = await csrSigned(h, inter.id, "root-ca", "CA", CA_PASSWORD);
     expect(await importIntoKeystore(h.owner, { projectId: h.projectId, kind: "certificate", file: interSigned.base64 })).toMatchObject({ id: inter.id, paired: true });
-    const leaf = await createEntry(h.owner, entryForm(h.projectId, { alias: "app", usage: "Client", commonName: "app", signedBy: "issuing-ca", caPassword: CA_PASSWORD }));
+    // Shorter than the intermediate (365 days from a moment ago): a leaf may not outlive its CA.
+    const leaf = await createEntry(h.owner, entryForm(h.projectId, { alias: "app", usage: "Client", commonName: "app", signedBy: "issuing-ca", caPassword: CA_PASSWORD, validityDays: "180" }));
 
     const root = dir.file("root.pem", await certPem(h, (await entryByAlias(h, "root-ca")).id));
     const interPem = dir.file("inter.pem", await certPem(h, inter.id));
