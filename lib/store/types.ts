@@ -154,12 +154,21 @@ export interface StoreWriter extends StoreReader {
   accessLists: AccessListsWriter;
 }
 
+/**
+ * `durability: "full"` (the default): once the promise resolves, the writes survive power loss.
+ * `"relaxed"`: atomic and safe against a process crash, but an operating-system crash or power
+ * loss may undo the last such commits (SQLite WAL with synchronous=NORMAL — no fsync on commit;
+ * the next full commit or checkpoint makes them durable). Only for writes whose loss is harmless
+ * by construction — an issued access token's row: without it the token is refused.
+ */
+export type TransactionOptions = { durability?: "full" | "relaxed" };
+
 export type StoreHealth = { ok: boolean; kind: string; schemaVersion: number; detail?: string };
 
 export interface Store extends StoreReader {
   readonly kind: "sqlite";
   /** Runs `fn` as one atomic unit: all of its writes land, or none do. */
-  transaction<T>(fn: (tx: StoreWriter) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (tx: StoreWriter) => Promise<T>, opts?: TransactionOptions): Promise<T>;
   health(): Promise<StoreHealth>;
   close(): void;
 }

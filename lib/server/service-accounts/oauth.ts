@@ -84,12 +84,15 @@ export async function tokenEndpoint(rt: Runtime, req: { authorization: string | 
   const iat = Math.floor(t.getTime() / 1000);
   const exp = iat + ACCESS_TOKEN_TTL_SECONDS;
   const token = await signAccessToken({ iss: issuerOf(rt), sub: auth.account.clientId, client_id: auth.account.clientId, jti, iat, exp }, key);
-  // Group commit: a burst of token requests shares one fsync (each still waits for its commit).
+  // Group commit: a burst of token requests shares one transaction (each waits for its commit).
+  // Relaxed durability — no fsync on the request path: a power loss can only undo the newest
+  // issuances, and a token whose row is gone is refused by every bearer check (bearer.ts), so
+  // nothing usable is ever unaudited.
   await groupCommit(rt, async (tx) => {
     await tx.serviceAccounts.insertToken({ jti, serviceAccountId: auth.account.id, secretId: auth.secret.id, issuedAt: t.toISOString(), expiresAt: new Date(exp * 1000).toISOString(), revokedAt: null });
     await tx.serviceAccounts.touchSecret(auth.secret.id, t.toISOString());
     await recordAudit(tx, { id: auth.account.id, label: `service account ${auth.account.name} (${auth.account.clientId})`, ip: req.ip }, { action: "oauth.token_issued", target: `service_account:${auth.account.clientId}`, orgId: auth.account.orgId, projectId: null, detail: { jti, secretId: auth.secret.id } });
-  });
+  }, { durability: "relaxed" });
   return json(200, { access_token: token, token_type: "Bearer", expires_in: ACCESS_TOKEN_TTL_SECONDS }, { "ratelimit-limit": String(rt.config.oauthTokensPerMinute), "ratelimit-remaining": String(rate.remaining) });
 }
 

@@ -1,7 +1,7 @@
 import Database from "better-sqlite3";
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from "node:fs";
 import { dirname } from "node:path";
-import type { Store, StoreReader, StoreWriter } from "../types";
+import type { Store, StoreReader, StoreWriter, TransactionOptions } from "../types";
 import { MIGRATIONS, type Migration } from "./migrations";
 import { makeRepos } from "./repos";
 
@@ -57,16 +57,24 @@ export function openSqliteStore(file: string): Store {
   const readRepos: StoreReader = makeRepos(reader);
   let queue: Promise<unknown> = Promise.resolve();
 
-  async function transaction<T>(fn: (tx: StoreWriter) => Promise<T>): Promise<T> {
+  async function transaction<T>(fn: (tx: StoreWriter) => Promise<T>, opts: TransactionOptions = {}): Promise<T> {
+    // Under WAL, synchronous=NORMAL skips the commit's fsync of the WAL. It is set and reset
+    // inside the write mutex, so it applies to this transaction only.
+    const relaxed = opts.durability === "relaxed" && !memory;
     const run = async () => {
-      writer.exec("BEGIN IMMEDIATE");
+      if (relaxed) writer.pragma("synchronous = NORMAL");
       try {
-        const result = await fn(writeRepos);
-        writer.exec("COMMIT");
-        return result;
-      } catch (err) {
-        if (writer.inTransaction) writer.exec("ROLLBACK");
-        throw err;
+        writer.exec("BEGIN IMMEDIATE");
+        try {
+          const result = await fn(writeRepos);
+          writer.exec("COMMIT");
+          return result;
+        } catch (err) {
+          if (writer.inTransaction) writer.exec("ROLLBACK");
+          throw err;
+        }
+      } finally {
+        if (relaxed) writer.pragma("synchronous = FULL");
       }
     };
     const p = queue.then(run, run);

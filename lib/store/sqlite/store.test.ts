@@ -85,6 +85,29 @@ describe("connection settings", () => {
     expect(writer.pragma("busy_timeout", { simple: true })).toBe(5000);
   });
 
+  it("runs a relaxed transaction with synchronous=NORMAL and goes back to FULL after it, also when it fails", async () => {
+    store.close();
+    const pragma = vi.spyOn(Database.prototype, "pragma");
+    store = openSqliteStore(file);
+    const writer = [...new Set(pragma.mock.contexts as Database.Database[])].find((db) => !db.readonly)!;
+    let inside: unknown;
+    await store.transaction(async (tx) => {
+      inside = writer.pragma("synchronous", { simple: true });
+      await tx.orgs.insert(org("Relaxed"));
+    }, { durability: "relaxed" });
+    expect(inside).toBe(1); // NORMAL
+    expect(writer.pragma("synchronous", { simple: true })).toBe(2);
+    expect(await store.orgs.getByName("Relaxed")).not.toBeNull();
+
+    await expect(store.transaction(async () => Promise.reject(new Error("boom")), { durability: "relaxed" })).rejects.toThrow("boom");
+    expect(writer.pragma("synchronous", { simple: true })).toBe(2);
+    await store.transaction(async (tx) => {
+      inside = writer.pragma("synchronous", { simple: true });
+      await tx.orgs.insert(org("Full"));
+    });
+    expect(inside).toBe(2);
+  });
+
   it("enforces foreign keys on writes", async () => {
     const orphan = { id: newId(), orgId: newId(), name: "Orphan", version: 1, createdAt: "x", updatedAt: "x" };
     await expect(store.transaction((tx) => tx.projects.insert(orphan))).rejects.toMatchObject({ code: "SQLITE_CONSTRAINT_FOREIGNKEY" });
