@@ -243,15 +243,20 @@ async function main() {
     console.log(`  (n = ${c.runs} interleaved rounds against the wire-protocol test server; ratio = p50 / bare p50)`);
   } else console.log(`    error: ${connectivity.error.split("\n")[0]}`);
   console.log("");
-  const ow = [56, 10, 8, 8, 8, 16, 4];
+  const ow = [68, 10, 8, 8, 8, 16, 4];
   console.log(row(["OAuth / Admin API (autocannon, 10 connections)", "req/s", "p50", "p99", "ratio", "target", ""], ow));
   if ("token" in oauthBench) {
     const o = oauthBench;
     const r0 = (n: number) => n.toFixed(0);
     console.log(row(["bare route: HMAC compare + ES256 sign", r0(o.tokenBaseline.rps), ms(o.tokenBaseline.p50), ms(o.tokenBaseline.p99), "", "", ""], ow));
     console.log(row(["POST /api/oauth/token", r0(o.token.rps), ms(o.token.p50), ms(o.token.p99), `${o.tokenRatio.toFixed(2)}×`, `≥ ${ob.THROUGHPUT_RATIO_TARGET}× bare`, o.tokenRatio >= ob.THROUGHPUT_RATIO_TARGET ? "ok" : "MISS"], ow));
-    console.log(row([`POST /api/oauth/token at ${ob.FIXED_RATE} req/s`, r0(o.tokenFixedRate.rps), ms(o.tokenFixedRate.p50), ms(o.tokenFixedRate.p99), "", `p99 < ${ob.P99_TARGET_MS} ms`, o.tokenFixedRate.p99 < ob.P99_TARGET_MS ? "ok" : "MISS"], ow));
-    console.log(row([`  bare route at ${ob.FIXED_RATE} req/s (reference)`, r0(o.tokenBaselineFixedRate.rps), ms(o.tokenBaselineFixedRate.p50), ms(o.tokenBaselineFixedRate.p99), "", "", ""], ow));
+    const f = o.tokenFixedRate;
+    const fb = o.tokenBaselineFixedRate;
+    const rounds = (x: typeof f) => x.rounds.map((r) => r.p99.toFixed(1)).join(", ");
+    console.log(row([`POST /api/oauth/token at ${ob.FIXED_RATE} req/s (open loop), median round p99`, r0(f.rps), ms(f.p50), `${f.medianP99.toFixed(1)} ms`, "", `p99 < ${ob.P99_TARGET_MS} ms`, f.medianP99 < ob.P99_TARGET_MS ? "ok" : "MISS"], ow));
+    console.log(`    rounds' p99: ${rounds(f)} ms; all requests pooled: p99 ${f.pooledP99.toFixed(1)} ms`);
+    console.log(row([`  bare route at ${ob.FIXED_RATE} req/s (reference), median round p99`, r0(fb.rps), ms(fb.p50), `${fb.medianP99.toFixed(1)} ms`, "", "", ""], ow));
+    console.log(`    rounds' p99: ${rounds(fb)} ms; all requests pooled: p99 ${fb.pooledP99.toFixed(1)} ms`);
     console.log(row(["GET /api/atlas/v2/orgs without auth (bare)", r0(o.getBaseline.rps), ms(o.getBaseline.p50), ms(o.getBaseline.p99), "", "", ""], ow));
     console.log(row(["GET /api/atlas/v2/orgs with a bearer token", r0(o.get.rps), ms(o.get.p50), ms(o.get.p99), `${o.getRatio.toFixed(2)}×`, `≥ ${ob.THROUGHPUT_RATIO_TARGET}× bare`, o.getRatio >= ob.THROUGHPUT_RATIO_TARGET ? "ok" : "MISS"], ow));
     console.log(`  (${o.accounts} service accounts in rotation; ${o.durationS} s per run after warm-up; loopback, the load generator on the same 2 cores)`);

@@ -32,6 +32,7 @@ export type OpenLoopResult = {
   max: number;
   /** The worst lag between a request's due time and when it was written (the generator's own delay). */
   maxSendLagMs: number;
+  latencies?: number[];
 };
 
 /** Nearest-rank percentile of an ascending array. */
@@ -49,6 +50,8 @@ export type OpenLoopOptions = {
   requests: OpenLoopRequest[];
   maxSockets?: number;
   timeoutMs?: number;
+  /** Return every latency (ascending), e.g. to pool several runs into one percentile. */
+  keepLatencies?: boolean;
 };
 
 export async function openLoop(opts: OpenLoopOptions): Promise<OpenLoopResult> {
@@ -129,6 +132,7 @@ export async function openLoop(opts: OpenLoopOptions): Promise<OpenLoopResult> {
     p99: round(nearestRank(latencies, 99)),
     max: round(latencies.at(-1) ?? NaN),
     maxSendLagMs: round(maxSendLagMs),
+    ...(opts.keepLatencies ? { latencies: latencies.map(round) } : {}),
   };
 }
 

@@ -18,4 +18,13 @@ export const ZApiKeyAccessListInput = ZApiKeyRef.extend({
     .max(200),
 });
 export const ZRemoveApiKeyAccessEntryInput = ZApiKeyRef.extend({ entry: z.string().min(1).max(64) });
-export const ZApiKeyProjectInput = z.strictObject({ projectId: ZId, apiKeyId: ZId, roles: z.array(z.enum(PROJECT_ROLES, "Choose project roles.")).min(1, "Give at least one project role.") });
+const ZProjectRoles = z.array(z.enum(PROJECT_ROLES, "Choose project roles (GROUP_*).")).min(1, "Give at least one project role.");
+export const ZApiKeyProjectInput = z.strictObject({ projectId: ZId, apiKeyId: ZId, roles: ZProjectRoles });
+/** `POST /groups/{groupId}/apiKeys`: an organization key with roles in this project only. */
+export const ZCreateProjectApiKeyInput = z.strictObject({ projectId: ZId, desc: ZDesc, roles: ZProjectRoles });
+export const ZUpdateProjectApiKeyInput = z.strictObject({ projectId: ZId, apiKeyId: ZId, desc: ZDesc.optional(), roles: ZProjectRoles.optional() });
+/** `POST /groups/{groupId}/apiKeys/{apiUserId}`: Atlas's body, an array of UserAccessRoleAssignment. */
+export const ZAssignApiKeyBody = z
+  .array(z.strictObject({ roles: z.array(z.string().max(64)).min(1, "Give at least one project role."), userId: z.string().max(64).optional() }), "Send a JSON array: [{\"roles\":[\"GROUP_READ_ONLY\"]}].")
+  .min(1, "Send one assignment: [{\"roles\":[\"GROUP_READ_ONLY\"]}].")
+  .max(10);

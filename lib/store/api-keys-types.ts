@@ -19,6 +19,8 @@ export interface ApiKeysReader {
   get(id: string): Promise<ApiKeyRecord | null>;
   getByPublicKey(publicKey: string): Promise<ApiKeyRecord | null>;
   listByOrg(orgId: string): Promise<ApiKeyRecord[]>;
+  /** The keys assigned to a project (with roles there). */
+  listByProject(projectId: string): Promise<ApiKeyRecord[]>;
   projects(apiKeyId: string): Promise<ApiKeyProjectRecord[]>;
 }
 

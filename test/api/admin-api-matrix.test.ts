@@ -17,6 +17,9 @@ import * as saAccess from "@/app/api/atlas/v2/orgs/[orgId]/serviceAccounts/[clie
 import * as groupSas from "@/app/api/atlas/v2/groups/[groupId]/serviceAccounts/route";
 import * as groupSa from "@/app/api/atlas/v2/groups/[groupId]/serviceAccounts/[clientId]/route";
 import * as keys from "@/app/api/atlas/v2/orgs/[orgId]/apiKeys/route";
+import * as groupKeys from "@/app/api/atlas/v2/groups/[groupId]/apiKeys/route";
+import * as groupKey from "@/app/api/atlas/v2/groups/[groupId]/apiKeys/[apiUserId]/route";
+import { assignApiKeyToProject, createApiKey } from "@/lib/server/api-keys/manage";
 import * as dbUsers from "@/app/api/atlas/v2/groups/[groupId]/databaseUsers/route";
 import * as dbUser from "@/app/api/atlas/v2/groups/[groupId]/databaseUsers/[databaseName]/[username]/route";
 import * as userSecurity from "@/app/api/atlas/v2/groups/[groupId]/userSecurity/route";
@@ -35,7 +38,7 @@ import * as orgEvents from "@/app/api/v1/orgs/[orgId]/events/route";
 type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
 // Each route types its own params; the matrix calls them all the same way.
 const h = (f: unknown) => f as Handler;
-type Ids = { orgId: string; projectId: string; clientId: string };
+type Ids = { orgId: string; projectId: string; clientId: string; apiKeyId: string };
 type Endpoint = { name: string; call: (ids: Ids, n: number) => [Handler, string, string, Record<string, string>, unknown?]; permission: Permission; scope: "org" | "project"; ok: number };
 
 const E: Endpoint[] = [
@@ -52,6 +55,12 @@ const E: Endpoint[] = [
   { name: "POST …:invite", call: (i) => [h(groupSa.POST), "POST", `/groups/${i.projectId}/serviceAccounts/${i.clientId}:invite`, { groupId: i.projectId, clientId: `${i.clientId}:invite` }, { roles: ["GROUP_READ_ONLY"] }], permission: "project.service_accounts.write", scope: "project", ok: 200 },
   { name: "GET apiKeys", call: (i) => [h(keys.GET), "GET", `/orgs/${i.orgId}/apiKeys`, { orgId: i.orgId }], permission: "org.service_accounts.read", scope: "org", ok: 200 },
   { name: "POST apiKeys", call: (i, n) => [h(keys.POST), "POST", `/orgs/${i.orgId}/apiKeys`, { orgId: i.orgId }, { desc: `key ${n}`, roles: ["ORG_READ_ONLY"] }], permission: "org.service_accounts.write", scope: "org", ok: 201 },
+  { name: "GET /groups/{groupId}/apiKeys", call: (i) => [h(groupKeys.GET), "GET", `/groups/${i.projectId}/apiKeys`, { groupId: i.projectId }], permission: "project.service_accounts.read", scope: "project", ok: 200 },
+  { name: "POST /groups/{groupId}/apiKeys", call: (i, n) => [h(groupKeys.POST), "POST", `/groups/${i.projectId}/apiKeys`, { groupId: i.projectId }, { desc: `project key ${n}`, roles: ["GROUP_READ_ONLY"] }], permission: "project.service_accounts.write", scope: "project", ok: 201 },
+  // Assign, change, unassign: in this order, so each allowed caller finds the key as it expects.
+  { name: "POST /groups/{groupId}/apiKeys/{apiUserId}", call: (i) => [h(groupKey.POST), "POST", `/groups/${i.projectId}/apiKeys/${i.apiKeyId}`, { groupId: i.projectId, apiUserId: i.apiKeyId }, [{ roles: ["GROUP_READ_ONLY"] }]], permission: "project.service_accounts.write", scope: "project", ok: 200 },
+  { name: "PATCH /groups/{groupId}/apiKeys/{apiUserId}", call: (i) => [h(groupKey.PATCH), "PATCH", `/groups/${i.projectId}/apiKeys/${i.apiKeyId}`, { groupId: i.projectId, apiUserId: i.apiKeyId }, { roles: ["GROUP_DATABASE_ACCESS_ADMIN"] }], permission: "project.service_accounts.write", scope: "project", ok: 200 },
+  { name: "DELETE /groups/{groupId}/apiKeys/{apiUserId}", call: (i) => [h(groupKey.DELETE), "DELETE", `/groups/${i.projectId}/apiKeys/${i.apiKeyId}`, { groupId: i.projectId, apiUserId: i.apiKeyId }], permission: "project.service_accounts.write", scope: "project", ok: 204 },
   { name: "GET databaseUsers", call: (i) => [h(dbUsers.GET), "GET", `/groups/${i.projectId}/databaseUsers`, { groupId: i.projectId }], permission: "project.dbusers.read", scope: "project", ok: 200 },
   { name: "POST databaseUsers", call: (i, n) => [h(dbUsers.POST), "POST", `/groups/${i.projectId}/databaseUsers`, { groupId: i.projectId }, { username: `app${n}`, databaseName: "admin", password: "app-password-1", roles: [{ roleName: "readAnyDatabase", databaseName: "admin" }] }], permission: "project.dbusers.write", scope: "project", ok: 201 },
   { name: "GET databaseUsers/admin/seeded", call: (i) => [h(dbUser.GET), "GET", `/groups/${i.projectId}/databaseUsers/admin/seeded`, { groupId: i.projectId, databaseName: "admin", username: "seeded" }], permission: "project.dbusers.read", scope: "project", ok: 200 },
@@ -90,8 +99,11 @@ beforeAll(async () => {
   await createDatabaseUser(ownerA, { projectId: t.projectA, authMethod: "SCRAM", username: "seeded", password: "seeded-password", roles: [{ kind: "builtin", roleName: "readAnyDatabase" }] });
   const target = await createServiceAccount(ownerA, { orgId: t.orgA, name: "target", description: "the account the calls act on", roles: ["ORG_READ_ONLY"], secretExpiresAfterHours: 8 });
   const targetB = await createServiceAccount(ownerB, { orgId: t.orgB, name: "target", description: "another organization's", roles: ["ORG_READ_ONLY"], secretExpiresAfterHours: 8 });
-  own = { orgId: t.orgA, projectId: t.projectA, clientId: target.clientId };
-  other = { orgId: t.orgB, projectId: t.projectB, clientId: targetB.clientId };
+  const key = await createApiKey(ownerA, { orgId: t.orgA, desc: "the key the calls act on", roles: ["ORG_READ_ONLY"] });
+  const keyB = await createApiKey(ownerB, { orgId: t.orgB, desc: "another organization's", roles: ["ORG_READ_ONLY"] });
+  await assignApiKeyToProject(ownerB, { projectId: t.projectB, apiKeyId: keyB.id, roles: ["GROUP_READ_ONLY"] });
+  own = { orgId: t.orgA, projectId: t.projectA, clientId: target.clientId, apiKeyId: key.id };
+  other = { orgId: t.orgB, projectId: t.projectB, clientId: targetB.clientId, apiKeyId: keyB.id };
   for (const c of CASTS) {
     const a = await createServiceAccount(ownerA, { orgId: t.orgA, name: c.name.replace(/\+/g, "and").slice(0, 64), description: "matrix caller", roles: c.org, secretExpiresAfterHours: 8, projects: c.project ? [{ projectId: t.projectA, roles: c.project }] : [] });
     const r = await tokenEndpoint(rt, { authorization: `Basic ${Buffer.from(`${a.clientId}:${a.secrets[0]!.secret}`).toString("base64")}`, contentType: "application/x-www-form-urlencoded", body: "grant_type=client_credentials", ip: "203.0.113.7" });

@@ -1,11 +1,23 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { now } from "@/lib/clock";
 import { digestHa1, digestResponse, issueNonce } from "@/lib/digest";
-import { auditTrail, createTestRuntime, ctxFor, failureOf, freezeClock, seedTenants, type TestRuntime } from "@/test/support/runtime";
+import { auditTrail, createTestRuntime, ctxFor, failureOf, freezeClock, grantProject, seedTenants, type TestRuntime } from "@/test/support/runtime";
 import type { AuthedCtx, PrincipalCtx } from "../context";
 import { createServiceAccount } from "../service-accounts/manage";
 import { DIGEST_REALM, authenticateDigest, digestNonceKey } from "./digest-auth";
-import { addApiKeyAccessList, assignApiKeyToProject, createApiKey, deleteApiKey, getApiKey, listApiKeys, removeApiKeyFromProject, updateApiKey } from "./manage";
+import {
+  addApiKeyAccessList,
+  assignApiKeyToProject,
+  createApiKey,
+  createProjectApiKey,
+  deleteApiKey,
+  getApiKey,
+  listApiKeys,
+  listProjectApiKeys,
+  removeApiKeyFromProject,
+  updateApiKey,
+  updateProjectApiKey,
+} from "./manage";
 
 let rt: TestRuntime;
 let t: Awaited<ReturnType<typeof seedTenants>>;
@@ -82,5 +94,37 @@ describe("programmatic API keys", () => {
     expect(r).toMatchObject({ ok: true, principal: { projectRoles: { [t.projectA]: ["GROUP_READ_ONLY"] } } });
     await removeApiKeyFromProject(owner, { projectId: t.projectA, apiKeyId: k.id });
     expect((await getApiKey(owner, { orgId: t.orgA, apiKeyId: k.id })).projects).toEqual([]);
+  });
+
+  it("a Project Owner creates a project API key: no organization role, roles in that project only; list, change, unassign", async () => {
+    await grantProject(rt, t.projectA, t.member.id, ["GROUP_OWNER"]);
+    const projectOwner = await ctxFor(rt, t.member.id);
+    expect(await failureOf(createApiKey(projectOwner, { orgId: t.orgA, desc: "x", roles: ["ORG_READ_ONLY"] }))).toMatchObject({ code: "NOT_FOUND" });
+    expect(await failureOf(createProjectApiKey(projectOwner, { projectId: t.projectA, desc: "ci", roles: ["ORG_OWNER"] }))).toMatchObject({ code: "VALIDATION", fieldErrors: { "roles.0": expect.any(Array) } });
+    expect(await failureOf(createProjectApiKey(projectOwner, { projectId: t.projectA2, desc: "ci", roles: ["GROUP_OWNER"] }))).toMatchObject({ code: "NOT_FOUND" });
+    const reader = await ctxFor(rt, t.readOnly.id);
+    expect(await failureOf(createProjectApiKey(reader, { projectId: t.projectA, desc: "ci", roles: ["GROUP_READ_ONLY"] }))).toMatchObject({ code: "NOT_FOUND" });
+
+    const k = await createProjectApiKey(projectOwner, { projectId: t.projectA, desc: "ci", roles: ["GROUP_DATABASE_ACCESS_ADMIN"] });
+    expect(k.privateKey).toMatch(/^[0-9a-f-]{36}$/);
+    expect(k.roles).toEqual([{ groupId: t.projectA, roleName: "GROUP_DATABASE_ACCESS_ADMIN" }]);
+    const signedIn = await auth(digestHeader(k.publicKey, k.privateKey, "/x"), "/x");
+    expect(signedIn).toMatchObject({ ok: true, principal: { orgRoles: { [t.orgA]: [] }, projectRoles: { [t.projectA]: ["GROUP_DATABASE_ACCESS_ADMIN"] } } });
+    expect((await auditTrail(rt)).find((e) => e.action === "api_key.created")).toMatchObject({ projectId: t.projectA, actorId: t.member.id });
+
+    expect((await listProjectApiKeys(reader, t.projectA)).map((x) => x.id)).toEqual([k.id]);
+    expect(await listProjectApiKeys(owner, t.projectA2)).toEqual([]);
+    const changed = await updateProjectApiKey(projectOwner, { projectId: t.projectA, apiKeyId: k.id, desc: "ci pipeline", roles: ["GROUP_READ_ONLY"] });
+    expect(changed).toMatchObject({ desc: "ci pipeline", roles: [{ groupId: t.projectA, roleName: "GROUP_READ_ONLY" }] });
+    // Not assigned to that project, or another organization's key: not this project's to change.
+    expect(await failureOf(updateProjectApiKey(owner, { projectId: t.projectA2, apiKeyId: k.id, roles: ["GROUP_OWNER"] }))).toMatchObject({ code: "NOT_FOUND" });
+    const ownerB = await ctxFor(rt, t.ownerB.id);
+    expect(await failureOf(updateProjectApiKey(ownerB, { projectId: t.projectB, apiKeyId: k.id, roles: ["GROUP_OWNER"] }))).toMatchObject({ code: "NOT_FOUND" });
+    expect(await failureOf(updateProjectApiKey(projectOwner, { projectId: t.projectA, apiKeyId: k.id, roles: [] }))).toMatchObject({ code: "VALIDATION" });
+
+    await removeApiKeyFromProject(projectOwner, { projectId: t.projectA, apiKeyId: k.id });
+    expect(await listProjectApiKeys(owner, t.projectA)).toEqual([]);
+    // Unassigned, the key still exists in the organization, with no access at all.
+    expect((await getApiKey(owner, { orgId: t.orgA, apiKeyId: k.id })).roles).toEqual([]);
   });
 });

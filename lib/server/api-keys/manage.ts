@@ -5,7 +5,17 @@ import { recordAudit } from "../../audit";
 import { now } from "../../clock";
 import { GatehouseError, notFound } from "../../errors";
 import { newId } from "../../ids";
-import { ZApiKeyAccessListInput, ZApiKeyProjectInput, ZApiKeyRef, ZCreateApiKeyInput, ZRemoveApiKeyAccessEntryInput, ZUpdateApiKeyInput, parseInput } from "../../schemas";
+import {
+  ZApiKeyAccessListInput,
+  ZApiKeyProjectInput,
+  ZApiKeyRef,
+  ZCreateApiKeyInput,
+  ZCreateProjectApiKeyInput,
+  ZRemoveApiKeyAccessEntryInput,
+  ZUpdateApiKeyInput,
+  ZUpdateProjectApiKeyInput,
+  parseInput,
+} from "../../schemas";
 import { seal } from "../../secrets";
 import type { ApiKeyRecord } from "../../store/api-keys-types";
 import type { OrgRecord, StoreReader } from "../../store/types";
@@ -74,19 +84,63 @@ export async function getApiKey(ctx: PrincipalCtx, raw: unknown) {
   return toDto(ctx.rt.store, await keyOfOrg(ctx, org, input.apiKeyId));
 }
 
+function newKey(ctx: PrincipalCtx, orgId: string, desc: string, roles: ApiKeyRecord["roles"]) {
+  const id = newId();
+  const privateKey = randomUUID();
+  const t = now().toISOString();
+  const k: ApiKeyRecord = { id, orgId, publicKey: newPublicKey(), sealedPrivateKey: seal(ctx.rt.masterKey, privateKeyPurpose(id), privateKey), maskedPrivateKey: `********-****-****-****-********${privateKey.slice(-4)}`, description: desc, roles, lastUsedAt: null, version: 1, createdAt: t, updatedAt: t };
+  return { k, privateKey };
+}
+
 /** The response carries the whole private key this once. */
 export async function createApiKey(ctx: PrincipalCtx, raw: unknown) {
   const input = parseInput(ZCreateApiKeyInput, raw);
   const org = await getOrgOrThrow(ctx, input.orgId, "org.service_accounts.write");
-  const id = newId();
-  const privateKey = randomUUID();
-  const t = now().toISOString();
-  const k: ApiKeyRecord = { id, orgId: org.id, publicKey: newPublicKey(), sealedPrivateKey: seal(ctx.rt.masterKey, privateKeyPurpose(id), privateKey), maskedPrivateKey: `********-****-****-****-********${privateKey.slice(-4)}`, description: input.desc, roles: input.roles, lastUsedAt: null, version: 1, createdAt: t, updatedAt: t };
+  const { k, privateKey } = newKey(ctx, org.id, input.desc, input.roles);
   await ctx.rt.store.transaction(async (tx) => {
     await tx.apiKeys.insert(k);
     await recordAudit(tx, actorOf(ctx), audit(ctx, k, "api_key.created", { roles: k.roles }));
   });
   return { ...(await toDto(ctx.rt.store, k)), privateKey };
+}
+
+/**
+ * `POST /groups/{groupId}/apiKeys` (Atlas: "Create and Assign One Organization API Key to One
+ * Project"): a key of the project's organization with no organization role, and the given roles
+ * in this project — so a Project Owner may create one without reaching beyond the project.
+ */
+export async function createProjectApiKey(ctx: PrincipalCtx, raw: unknown) {
+  const input = parseInput(ZCreateProjectApiKeyInput, raw);
+  const project = await getProjectOrThrow(ctx, input.projectId, "project.service_accounts.write");
+  const { k, privateKey } = newKey(ctx, project.orgId, input.desc, []);
+  await ctx.rt.store.transaction(async (tx) => {
+    await tx.apiKeys.insert(k);
+    await tx.apiKeys.putProject({ apiKeyId: k.id, projectId: project.id, roles: input.roles });
+    await recordAudit(tx, actorOf(ctx), audit(ctx, k, "api_key.created", { roles: [], projectRoles: input.roles }, project.id));
+  });
+  return { ...(await toDto(ctx.rt.store, k)), privateKey };
+}
+
+export async function listProjectApiKeys(ctx: PrincipalCtx, projectId: string) {
+  const project = await getProjectOrThrow(ctx, projectId, "project.service_accounts.read");
+  return Promise.all((await ctx.rt.store.apiKeys.listByProject(project.id)).map((k) => toDto(ctx.rt.store, k)));
+}
+
+/** `PATCH /groups/{groupId}/apiKeys/{apiUserId}`: the key's roles in this project, and/or its description. */
+export async function updateProjectApiKey(ctx: PrincipalCtx, raw: unknown) {
+  const input = parseInput(ZUpdateProjectApiKeyInput, raw);
+  const project = await getProjectOrThrow(ctx, input.projectId, "project.service_accounts.write");
+  const k = await ctx.rt.store.apiKeys.get(input.apiKeyId);
+  const current = k && k.orgId === project.orgId ? (await ctx.rt.store.apiKeys.projects(k.id)).find((p) => p.projectId === project.id) : undefined;
+  // A key of the organization that has no access to this project is not this project's to edit.
+  if (!k || !current) throw notFound("This project's API key");
+  const u = await ctx.rt.store.transaction(async (tx) => {
+    const r = input.desc !== undefined && input.desc !== k.description ? await tx.apiKeys.update(k.id, k.version, { description: input.desc }) : k;
+    if (input.roles) await tx.apiKeys.putProject({ apiKeyId: k.id, projectId: project.id, roles: input.roles });
+    await recordAudit(tx, actorOf(ctx), audit(ctx, r, "api_key.project_access_set", { roles: input.roles ?? current.roles, before: { roles: current.roles, desc: k.description } }, project.id));
+    return r;
+  });
+  return toDto(ctx.rt.store, u);
 }
 
 export async function updateApiKey(ctx: PrincipalCtx, raw: unknown) {

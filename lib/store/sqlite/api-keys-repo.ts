@@ -36,6 +36,9 @@ export function makeApiKeysRepo(db: Database.Database): ApiKeysWriter {
     async listByOrg(orgId) {
       return q("SELECT * FROM api_keys WHERE org_id = ? ORDER BY created_at, id").all(orgId).map(toKey);
     },
+    async listByProject(projectId) {
+      return q("SELECT k.* FROM api_keys k JOIN api_key_projects p ON p.api_key_id = k.id WHERE p.project_id = ? ORDER BY k.created_at, k.id").all(projectId).map(toKey);
+    },
     async projects(id) {
       return q("SELECT * FROM api_key_projects WHERE api_key_id = ?").all(id).map((r: any) => ({ apiKeyId: r.api_key_id, projectId: r.project_id, roles: JSON.parse(r.roles) }));
     },
