@@ -15,7 +15,7 @@ export function createRuntime(env: Record<string, string | undefined> = process.
   const config = readConfig(env);
   setLogLevel(config.logLevel);
   const masterKey = loadMasterKey(config.dataDir, env);
-  const store = openSqliteStore(join(config.dataDir, "gatehouse.db"));
+  const store = openSqliteStore(join(config.dataDir, "gatehouse.db"), { backgroundCheckpoints: true });
   return { config, store, masterKey };
 }
 

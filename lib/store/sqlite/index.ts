@@ -2,6 +2,8 @@ import Database from "better-sqlite3";
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from "node:fs";
 import { dirname } from "node:path";
 import type { Store, StoreReader, StoreWriter, TransactionOptions } from "../types";
+import { log } from "../../log";
+import { startCheckpointer, type Checkpointer } from "./checkpointer";
 import { MIGRATIONS, type Migration } from "./migrations";
 import { makeRepos } from "./repos";
 
@@ -35,7 +37,12 @@ export function migrate(db: Database.Database, migrations: Migration[] = MIGRATI
  * connection). Reads outside a transaction use a second connection, which under WAL sees the
  * last committed state and never a transaction in progress.
  */
-export function openSqliteStore(file: string): Store {
+export type SqliteStoreOptions = {
+  /** Checkpoint the WAL from a worker thread instead of inside commits (see checkpointer.ts). The server turns this on. */
+  backgroundCheckpoints?: boolean | { intervalMs?: number; resolveFrom?: string };
+};
+
+export function openSqliteStore(file: string, opts: SqliteStoreOptions = {}): Store {
   const memory = file === ":memory:";
   if (!memory) {
     mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
@@ -51,6 +58,23 @@ export function openSqliteStore(file: string): Store {
   if (!memory) {
     reader.pragma("foreign_keys = ON");
     reader.pragma("busy_timeout = 5000");
+  }
+
+  let checkpointer: Checkpointer | null = null;
+  if (opts.backgroundCheckpoints && !memory) {
+    const bg = typeof opts.backgroundCheckpoints === "object" ? opts.backgroundCheckpoints : {};
+    checkpointer = startCheckpointer({
+      file,
+      ...bg,
+      onReady: () => {
+        if (writer.open) writer.pragma("wal_autocheckpoint = 0");
+      },
+      onStopped: (reason) => {
+        if (!writer.open) return;
+        writer.pragma("wal_autocheckpoint = 1000");
+        log.warn("store: background WAL checkpoints stopped; commits checkpoint again", { reason });
+      },
+    });
   }
 
   const writeRepos = makeRepos(writer);
@@ -95,6 +119,7 @@ export function openSqliteStore(file: string): Store {
       }
     },
     close() {
+      checkpointer?.stop();
       if (!memory) reader.close();
       writer.close();
     },

@@ -1,5 +1,5 @@
 import Database from "better-sqlite3";
-import { rmSync, statSync } from "node:fs";
+import { copyFileSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { GatehouseError } from "@/lib/errors";
@@ -106,6 +106,36 @@ describe("connection settings", () => {
       await tx.orgs.insert(org("Full"));
     });
     expect(inside).toBe(2);
+  });
+
+  it("checkpoints the WAL from a worker thread: commits no longer do, and committed rows reach the database file", async () => {
+    store.close();
+    const pragma = vi.spyOn(Database.prototype, "pragma");
+    store = openSqliteStore(file, { backgroundCheckpoints: { intervalMs: 20 } });
+    const writer = [...new Set(pragma.mock.contexts as Database.Database[])].find((db) => !db.readonly)!;
+    await vi.waitFor(() => expect(writer.pragma("wal_autocheckpoint", { simple: true })).toBe(0), { timeout: 5000 });
+    await store.transaction((tx) => tx.orgs.insert(org("Checkpointed")));
+    // The database file alone (without its -wal) has the row only once a checkpoint copied it.
+    const inMainFile = () => {
+      const copy = join(dir, `copy-${Math.random()}.db`);
+      copyFileSync(file, copy);
+      const db = new Database(copy, { readonly: true });
+      try {
+        return db.prepare("SELECT count(*) AS n FROM orgs WHERE name = ?").get("Checkpointed") as { n: number };
+      } finally {
+        db.close();
+      }
+    };
+    await vi.waitFor(() => expect(inMainFile().n).toBe(1), { timeout: 5000 });
+  });
+
+  it("falls back to checkpoints in commits when the worker cannot start", async () => {
+    store.close();
+    const pragma = vi.spyOn(Database.prototype, "pragma");
+    store = openSqliteStore(file, { backgroundCheckpoints: { resolveFrom: join(dir, "nowhere") + "/" } });
+    const writer = [...new Set(pragma.mock.contexts as Database.Database[])].find((db) => !db.readonly)!;
+    await vi.waitFor(() => expect(pragma.mock.calls.some((c) => c[0] === "wal_autocheckpoint = 1000")).toBe(true), { timeout: 5000 });
+    expect(writer.pragma("wal_autocheckpoint", { simple: true })).toBe(1000);
   });
 
   it("enforces foreign keys on writes", async () => {
