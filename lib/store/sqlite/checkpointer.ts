@@ -4,9 +4,10 @@ import { Worker } from "node:worker_threads";
 // pushes the WAL past 1,000 pages: it copies the pages into the database file and fsyncs it,
 // and with better-sqlite3 that is synchronous on the request thread — a stall of several ms
 // every few hundred writes. Here a worker thread holds its own connection and runs a PASSIVE
-// checkpoint (it never blocks the writer or readers) every `intervalMs`; the writer's automatic
-// checkpoint is turned off only once the worker has opened the database, and back on if the
-// worker ever stops, so a failed worker can cost latency but never lets the WAL grow unbounded.
+// checkpoint (it never blocks the writer or readers) every `intervalMs`. Once the worker has
+// opened the database, the writer's automatic checkpoint moves to a far larger threshold (a
+// backstop that also lets the WAL start over; see index.ts), and back to SQLite's default if
+// the worker ever stops, so a failed worker can cost latency but never lets the WAL grow unbounded.
 
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require("node:worker_threads");
