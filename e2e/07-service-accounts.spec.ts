@@ -19,6 +19,8 @@ let firstSecret = "";
 let secondSecret = "";
 let createAction: Awaited<ReturnType<typeof captureAction>> | undefined;
 let accountUrl = "";
+let projectKeyAction: Awaited<ReturnType<typeof captureAction>> | undefined;
+let projectPublicKey = "";
 
 /** curl, as the docs use it: the final response's status, headers and body (Digest sends two requests). */
 function curl(args: string[]): { status: number; body: string; headers: string } {
@@ -172,6 +174,44 @@ test("an API key (shown once) reads and writes through the Admin API with curl -
   expect(wrong.headers).toMatch(/^www-authenticate: Digest realm="MMS Public API", domain="", nonce="[^"]+", algorithm=MD5, qop="auth", stale=false\r?$/im);
 });
 
+test("a Project Owner creates a project API key that reaches this project only, and assigns and removes an organization key", async ({ ownerPage: page, baseURL, state }) => {
+  await page.goto(`/projects/${state.projectId}`);
+  await page.getByRole("navigation", { name: "Sections" }).getByRole("link", { name: "API Keys" }).click();
+  await expect(page.getByText("No API key has a role in this project")).toBeVisible();
+  await page.getByRole("button", { name: "Create API Key" }).click();
+  const dialog = page.getByRole("dialog", { name: "Create API Key" });
+  await dialog.getByLabel("Description").fill("ci deploy");
+  await dialog.getByLabel("Project Database Access Admin").check();
+  projectKeyAction = await captureAction(page, () => dialog.getByRole("button", { name: "Create" }).click());
+  await expect(dialog.getByText("It will not be shown again")).toBeVisible();
+  projectPublicKey = (await dialog.getByTestId("public-key").textContent())!.trim();
+  const privateKey = (await dialog.getByTestId("private-key").textContent())!.trim();
+  await dialog.getByRole("button", { name: "Close" }).click();
+  const table = page.getByRole("table", { name: "Project API keys" });
+  await expect(table.getByRole("row", { name: new RegExp(projectPublicKey) })).toContainText("Project Database Access Admin");
+  await expect(page.getByText(privateKey)).toHaveCount(0);
+
+  // Over Digest it is this project's Database Access Admin, and nothing in the organization.
+  const auth = ["--digest", "-u", `${projectPublicKey}:${privateKey}`, "-H", "Accept: application/vnd.atlas.2023-01-01+json"];
+  const users = curl([...auth, `${baseURL}/api/atlas/v2/groups/${state.projectId}/databaseUsers`]);
+  expect(users.status).toBe(200);
+  expect(JSON.parse(users.body)).toMatchObject({ results: expect.any(Array), totalCount: expect.any(Number) });
+  expect(curl([...auth, `${baseURL}/api/atlas/v2/orgs/${state.orgId}/apiKeys`]).status).toBe(404);
+  const listed = curl([...auth, `${baseURL}/api/atlas/v2/groups/${state.projectId}/apiKeys`]);
+  expect(JSON.parse(listed.body).results).toEqual([expect.objectContaining({ publicKey: projectPublicKey, roles: [{ groupId: state.projectId, roleName: "GROUP_DATABASE_ACCESS_ADMIN" }] })]);
+
+  // An organization key (the "terraform" one) gets a role here, then loses it.
+  const keySelect = page.getByLabel("API key", { exact: true });
+  await keySelect.selectOption((await keySelect.locator("option", { hasText: "terraform" }).getAttribute("value"))!);
+  await page.getByRole("region", { name: "Assign an organization API key" }).getByLabel("Project Read Only").check();
+  await page.getByRole("button", { name: "Add to project" }).click();
+  const terraformRow = table.getByRole("row", { name: /terraform/ });
+  await expect(terraformRow).toContainText("Project Read Only");
+  await terraformRow.getByRole("button", { name: /^Remove / }).click();
+  await expect(table.getByRole("row", { name: /terraform/ })).toHaveCount(0);
+  await expectNoSeriousA11yViolations(page);
+});
+
 test("the Admin API page renders the OpenAPI 3.1 document the server publishes", async ({ ownerPage: page, baseURL, state }) => {
   const doc = (await (await fetch(`${baseURL}/api/openapi.json`)).json()) as { openapi: string; paths: Record<string, unknown> };
   expect(doc.openapi).toBe("3.1.0");
@@ -191,4 +231,9 @@ test("an Organization Member sees service accounts but no create controls, and g
   for (const name of ["Generate New Secret", "Revoke", "Edit", "Delete"]) await expect(page.getByRole("button", { name })).toHaveCount(0);
   const res = await replay(page.request, createAction!);
   expect(res.status()).toBe(404);
+  // A Project Read Only member sees the project's API keys, with no controls, and cannot create one directly.
+  await page.goto(`/projects/${state.projectId}/api-keys`);
+  await expect(page.getByRole("table", { name: "Project API keys" })).toContainText(projectPublicKey);
+  for (const name of ["Create API Key", "Add to project", `Remove ${projectPublicKey}`]) await expect(page.getByRole("button", { name })).toHaveCount(0);
+  expect((await replay(page.request, projectKeyAction!)).status()).toBe(404);
 });

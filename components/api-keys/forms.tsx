@@ -9,7 +9,8 @@ import { Dialog } from "../ui/dialog";
 type Option = { value: string; label: string };
 type Created = { publicKey: string; privateKey: string };
 
-export function CreateApiKeyDialog({ action, orgId, roles }: { action: SafeAction; orgId: string; roles: Option[] }) {
+/** `hidden` carries the scope: {orgId} for an organization key, {projectId} for a project key. */
+export function CreateApiKeyDialog({ action, hidden, roles, rolesLegend = "Organization roles" }: { action: SafeAction; hidden: Record<string, string>; roles: Option[]; rolesLegend?: string }) {
   const [created, setCreated] = useState<Created | null>(null);
   return (
     <Dialog trigger="Create API Key" title="Create API Key" triggerVariant="primary">
@@ -39,9 +40,11 @@ export function CreateApiKeyDialog({ action, orgId, roles }: { action: SafeActio
           </div>
         ) : (
           <ActionForm action={action} submitLabel="Create" arrays={["roles"]} successMessage="API key created." onSuccess={(d) => setCreated(d as Created)}>
-            <input type="hidden" name="orgId" value={orgId} />
+            {Object.entries(hidden).map(([k, v]) => (
+              <input key={k} type="hidden" name={k} value={v} />
+            ))}
             <Field label="Description" name="desc" required maxLength={250} />
-            <CheckboxGroup legend="Organization roles" name="roles" options={roles} />
+            <CheckboxGroup legend={rolesLegend} name="roles" options={roles} />
           </ActionForm>
         )
       }

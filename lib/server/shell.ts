@@ -31,7 +31,7 @@ export async function getShellData(ctx: AuthedCtx, scope: { orgId?: string; proj
     if (can(p, "project.connectors.read", s)) nav.push({ title: "Drivers", links: [{ href: `${base}/connectors`, label: "Connectors" }] });
     const access: NavLinkDto[] = [];
     if (can(p, "project.members.read", s)) access.push({ href: `${base}/access`, label: "Project Access" });
-    if (can(p, "project.service_accounts.read", s)) access.push({ href: `${base}/service-accounts`, label: "Service Accounts" });
+    if (can(p, "project.service_accounts.read", s)) access.push({ href: `${base}/service-accounts`, label: "Service Accounts" }, { href: `${base}/api-keys`, label: "API Keys" });
     if (access.length) nav.push({ title: "Access Manager", links: access });
     const more: NavLinkDto[] = [];
     if (can(p, "project.audit.read", s)) more.push({ href: `${base}/audit`, label: "Audit" });

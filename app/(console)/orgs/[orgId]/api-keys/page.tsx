@@ -24,7 +24,7 @@ export default async function ApiKeysPage({ params }: { params: Promise<{ orgId:
         title="API Keys"
         crumbs={[{ label: org.name, href: `/orgs/${orgId}` }, { label: "Access Manager" }, { label: "API Keys" }]}
         description="Programmatic API keys for the Admin API over HTTP Digest: the public key is the user name, the private key (shown once) the password."
-        actions={can ? <CreateApiKeyDialog action={createApiKeyAction} orgId={orgId} roles={roleOptions} /> : null}
+        actions={can ? <CreateApiKeyDialog action={createApiKeyAction} hidden={{ orgId }} roles={roleOptions} /> : null}
       />
       {keys.length === 0 ? (
         <EmptyState title="No API keys yet">Service accounts (OAuth 2.0) are the newer way; API keys serve clients that speak HTTP Digest.</EmptyState>
