@@ -1,4 +1,4 @@
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -148,7 +148,7 @@ test("a Project Owner invites the service account into a project with a project 
   expect(created.body).not.toContain("reporting-pass-1");
 });
 
-test("an API key (shown once) reads and writes through the Admin API with curl --digest; a wrong key gets the Digest challenge", async ({ ownerPage: page, baseURL, state }) => {
+test("an API key (shown once) reads and writes through the Admin API with curl --digest; a replayed request and a wrong key get the Digest challenge", async ({ ownerPage: page, baseURL, state }) => {
   await page.goto(`/orgs/${state.orgId}`);
   await page.getByRole("navigation", { name: "Sections" }).getByRole("link", { name: "API Keys" }).click();
   await page.getByRole("button", { name: "Create API Key" }).click();
@@ -169,6 +169,15 @@ test("an API key (shown once) reads and writes through the Admin API with curl -
   const write = curl(["--digest", "-u", `${publicKey}:${privateKey}`, "-X", "POST", "-H", "Content-Type: application/json", "-H", "Accept: application/vnd.atlas.2024-08-05+json", "-d", '{"name":"made by terraform","description":"via digest","roles":["ORG_READ_ONLY"],"secretExpiresAfterHours":24}', `${baseURL}/api/atlas/v2/orgs/${state.orgId}/serviceAccounts`]);
   expect(write.status).toBe(201);
   expect(JSON.parse(write.body)).toMatchObject({ name: "made by terraform", secrets: [{ secret: expect.stringMatching(/^mdb_sa_sk_/) }] });
+  // A captured request sent again unchanged (curl -v shows the Authorization header it sent) is refused.
+  const url = `${baseURL}/api/atlas/v2/orgs/${state.orgId}/groups`;
+  const verbose = spawnSync(CURL, ["-s", "-v", "-o", "/dev/null", "--digest", "-u", `${publicKey}:${privateKey}`, url], { encoding: "utf8" }).stderr;
+  const sent = verbose.split(/\r?\n/).filter((l) => /^> authorization: Digest /i.test(l)).at(-1)!.replace(/^> /, "");
+  expect(verbose).toMatch(/^< HTTP\/1\.1 200/m);
+  expect(sent).toContain(`username="${publicKey}"`);
+  const replayed = curl(["-H", sent, url]);
+  expect(replayed.status).toBe(401);
+  expect(replayed.headers).toMatch(/^www-authenticate: Digest realm="MMS Public API".*stale=false\r?$/im);
   const wrong = curl(["--digest", "-u", `${publicKey}:00000000-0000-0000-0000-000000000000`, `${baseURL}/api/atlas/v2/orgs`]);
   expect(wrong.status).toBe(401);
   expect(wrong.headers).toMatch(/^www-authenticate: Digest realm="MMS Public API", domain="", nonce="[^"]+", algorithm=MD5, qop="auth", stale=false\r?$/im);

@@ -9,4 +9,5 @@ export { parseDigestAuthorization, type DigestParams, type ParseCode, type Parse
 export { digestHa1, digestResponse, type DigestResponseInput } from "./response";
 export { digestUriMatches } from "./uri";
 export { digestUsername, type UsernameResult } from "./username";
-export { verifyDigest, type DigestFailureCode, type DigestVerifyResult, type VerifyDigestInput } from "./verify";
+export { DigestReplayCache, type ReplayCacheOptions } from "./replay";
+export { replayWindowMs, verifyDigest, type DigestFailureCode, type DigestVerifyResult, type VerifyDigestInput } from "./verify";

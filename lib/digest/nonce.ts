@@ -13,7 +13,7 @@ const MAC_LENGTH = 32;
 // verify as that, nor the reverse.
 const LABEL = Buffer.from("gatehouse/digest-nonce\0");
 /** Another instance's clock may run a little ahead; beyond this a nonce is not trusted as fresh. */
-const MAX_FUTURE_SKEW_MS = 60_000;
+export const MAX_FUTURE_SKEW_MS = 60_000;
 
 export const DEFAULT_NONCE_TTL_MS = 5 * 60_000;
 

@@ -4,7 +4,8 @@ import type { DigestAlgorithm } from "./algorithm";
 import type { DigestCredential } from "./credential";
 import { issueNonce } from "./nonce";
 import { digestHa1, digestResponse } from "./response";
-import { verifyDigest, type VerifyDigestInput } from "./verify";
+import { DigestReplayCache } from "./replay";
+import { replayWindowMs, verifyDigest, type VerifyDigestInput } from "./verify";
 
 const nonceKey = Buffer.alloc(32, 9);
 const realm = "MMS Public API";
@@ -143,8 +144,28 @@ describe("verifyDigest: refused", () => {
   });
 });
 
+describe("verifyDigest: replays", () => {
+  it("with a replay cache, the same request is accepted once; the next request on that nonce (nc 2) is fine", async () => {
+    const replayCache = new DigestReplayCache({ ttlMs: replayWindowMs(300_000) });
+    const nonce = issueNonce({ key: nonceKey, now: t0 });
+    const first = client({ nonce });
+    expect((await verify(first, { replayCache })).ok).toBe(true);
+    expect(await verify(first, { replayCache, now: at(1_000) })).toMatchObject({ ok: false, code: "REPLAYED", stale: false, username: PUBLIC });
+    expect((await verify(client({ nonce, nc: "00000002" }), { replayCache, now: at(2_000) })).ok).toBe(true);
+    // Once the nonce has expired, the old request is merely stale, as without the cache.
+    expect(await verify(first, { replayCache, now: at(300_001) })).toMatchObject({ ok: false, code: "NONCE_EXPIRED", stale: true });
+  });
+
+  it("remembers only correct responses: wrong keys and forged nonces cannot fill the cache", async () => {
+    const replayCache = new DigestReplayCache({ ttlMs: 360_000 });
+    await verify(client({ password: "wrong" }), { replayCache });
+    await verify(client({ nonce: issueNonce({ key: randomBytes(32), now: t0 }) }), { replayCache });
+    expect(replayCache.size).toBe(0);
+  });
+});
+
 describe("verifyDigest: nonce lifetime", () => {
-  it("replaying a request works within the TTL and is stale after it", async () => {
+  it("without a replay cache, a repeat works within the TTL and is stale after it", async () => {
     const header = client();
     expect((await verify(header, { now: at(60_000) })).ok).toBe(true);
     expect((await verify(header, { now: at(300_000) })).ok).toBe(true);

@@ -3,7 +3,8 @@ import { now as clockNow } from "../clock";
 import { parseAlgorithm, type DigestAlgorithm } from "./algorithm";
 import { DEFAULT_REALM } from "./challenge";
 import { ha1Of, type DigestCredential } from "./credential";
-import { verifyNonce } from "./nonce";
+import { MAX_FUTURE_SKEW_MS, verifyNonce } from "./nonce";
+import type { DigestReplayCache } from "./replay";
 import { parseDigestAuthorization } from "./parse";
 import { digestResponse } from "./response";
 import { digestUriMatches } from "./uri";
@@ -18,7 +19,8 @@ export type DigestFailureCode =
   | "NONCE_FORGED"
   | "URI_MISMATCH"
   | "UNSUPPORTED_ALGORITHM"
-  | "UNSUPPORTED_QOP";
+  | "UNSUPPORTED_QOP"
+  | "REPLAYED";
 
 /**
  * On failure, answer 401 with a fresh `digestChallenge({ …, stale })`. `stale` is true only for a
@@ -41,7 +43,12 @@ export type VerifyDigestInput = {
   nonceTtlMs?: number;
   /** null for an unknown user. Called only once the nonce is known to be ours. */
   lookup: (username: string) => Promise<DigestCredential | null>;
+  /** When given, a request accepted once is refused if it comes again unchanged (REPLAYED). */
+  replayCache?: DigestReplayCache;
 };
+
+/** How long a replay cache must keep an entry for a given nonce lifetime. */
+export const replayWindowMs = (nonceTtlMs: number) => nonceTtlMs + MAX_FUTURE_SKEW_MS;
 
 const HEX = /^[0-9a-fA-F]+$/;
 const fail = (code: DigestFailureCode, username?: string, stale = false): DigestVerifyResult => ({ ok: false, code, stale, username });
@@ -66,8 +73,7 @@ export async function verifyDigest(input: VerifyDigestInput): Promise<DigestVeri
   if (qop === undefined || qop.toLowerCase() !== "auth") return fail("UNSUPPORTED_QOP", username);
   const [nc, cnonce] = [p.get("nc"), p.get("cnonce")];
   // nc is taken loosely: urllib counts per process (in decimal), so no per-nonce sequence is kept.
-  // The price of that and of stateless nonces: a captured request can be replayed for the same
-  // method and URI until its nonce expires — one reason the Admin API must only be served over TLS.
+  // A captured request sent again unchanged is caught by the replay cache (replay.ts) instead.
   if (nc === undefined || !/^[0-9a-fA-F]{1,16}$/.test(nc) || !cnonce) return fail("MALFORMED", username);
   if (!digestUriMatches(uri, input.uri)) return fail("URI_MISMATCH", username);
   // Our HA1 is bound to our realm, so a response for another realm cannot be right.
@@ -88,5 +94,7 @@ export async function verifyDigest(input: VerifyDigestInput): Promise<DigestVeri
   if (!matches) return fail("BAD_RESPONSE", username);
   // RFC 7616 §3.3: stale only when the digest is valid for the old nonce.
   if (!fresh.ok) return fail("NONCE_EXPIRED", username, true);
+  // Only a correct response is remembered, so unauthenticated traffic cannot fill the cache.
+  if (input.replayCache && !input.replayCache.firstUse(nonce, response, (input.now ?? clockNow()).getTime())) return fail("REPLAYED", username);
   return { ok: true, username, algorithm: alg.algorithm };
 }

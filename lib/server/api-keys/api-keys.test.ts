@@ -65,6 +65,10 @@ describe("programmatic API keys", () => {
     expect(await auth(digestHeader("zzzzzzzz", k.privateKey, "/api/atlas/v2/orgs"))).toMatchObject({ ok: false, status: 401 });
     expect(await auth(digestHeader(k.publicKey, k.privateKey, "/api/atlas/v2/orgs", "forged-nonce"))).toMatchObject({ ok: false, status: 401, stale: false });
     expect(await auth(digestHeader(k.publicKey, k.privateKey, "/api/atlas/v2/groups"))).toMatchObject({ ok: false, status: 401 });
+    // The very same Authorization header again (a captured request replayed): refused.
+    const once = digestHeader(k.publicKey, k.privateKey, "/api/atlas/v2/orgs");
+    expect((await auth(once)).ok).toBe(true);
+    expect(await auth(once)).toMatchObject({ ok: false, status: 401, stale: false, code: "REPLAYED" });
     const old = issueNonce({ key: digestNonceKey(rt), now: new Date(now().getTime() - 3_600_000) });
     expect(await auth(digestHeader(k.publicKey, k.privateKey, "/api/atlas/v2/orgs", old))).toMatchObject({ ok: false, status: 401, stale: true });
   });

@@ -2,7 +2,7 @@ import "server-only";
 import type { Principal } from "../../authz";
 import type { ProjectRole } from "../../authz/roles";
 import { now } from "../../clock";
-import { verifyDigest } from "../../digest";
+import { DEFAULT_NONCE_TTL_MS, DigestReplayCache, replayWindowMs, verifyDigest } from "../../digest";
 import { ipAllowed } from "../../oauth/ip-access";
 import { deriveKey, unsealString } from "../../secrets";
 import type { Runtime } from "../runtime";
@@ -10,10 +10,24 @@ import { privateKeyPurpose } from "./manage";
 
 // HTTP Digest (RFC 7616) for programmatic API keys: the public key is the user name, the private
 // key the password. Nonces are stateless and HMAC-signed; an expired one asks for a retry
-// (stale=true) instead of failing the client.
+// (stale=true) instead of failing the client. A request accepted once is refused if sent again
+// unchanged (a per-process replay cache, lib/digest/replay.ts).
 
 export const DIGEST_REALM = "MMS Public API";
-export const digestNonceKey = (rt: Runtime) => deriveKey(rt.masterKey, "digest-nonce");
+const nonceKeys = new WeakMap<object, Buffer>();
+export function digestNonceKey(rt: Runtime): Buffer {
+  let k = nonceKeys.get(rt.masterKey);
+  if (!k) nonceKeys.set(rt.masterKey, (k = deriveKey(rt.masterKey, "digest-nonce")));
+  return k;
+}
+// One per runtime (a test runtime gets its own), kept across dev-mode module reloads.
+const g = globalThis as unknown as { __gatehouseDigestReplay?: WeakMap<object, DigestReplayCache> };
+function replayCacheOf(rt: Runtime): DigestReplayCache {
+  g.__gatehouseDigestReplay ??= new WeakMap();
+  let c = g.__gatehouseDigestReplay.get(rt.store);
+  if (!c) g.__gatehouseDigestReplay.set(rt.store, (c = new DigestReplayCache({ ttlMs: replayWindowMs(DEFAULT_NONCE_TTL_MS) })));
+  return c;
+}
 
 export type DigestAuthResult =
   | { ok: true; principal: Principal }
@@ -28,6 +42,7 @@ export async function authenticateDigest(rt: Runtime, req: { header: string; met
     realm: DIGEST_REALM,
     nonceKey: digestNonceKey(rt),
     now: now(),
+    replayCache: replayCacheOf(rt),
     lookup: async (publicKey) => {
       const k = await rt.store.apiKeys.getByPublicKey(publicKey);
       return k ? { secret: unsealString(rt.masterKey, privateKeyPurpose(k.id), k.sealedPrivateKey) } : null;
