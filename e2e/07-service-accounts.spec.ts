@@ -246,3 +246,11 @@ test("an Organization Member sees service accounts but no create controls, and g
   for (const name of ["Create API Key", "Add to project", `Remove ${projectPublicKey}`]) await expect(page.getByRole("button", { name })).toHaveCount(0);
   expect((await replay(page.request, projectKeyAction!)).status()).toBe(404);
 });
+
+test("the bench's instrumentation is off unless the bench turns it on: no Server-Timing, no event-loop report", async ({ baseURL }) => {
+  const health = await fetch(`${baseURL}/api/health`);
+  expect(health.status).toBe(200);
+  expect(health.headers.get("server-timing")).toBeNull();
+  expect((await fetch(`${baseURL}/__bench/event-loop`)).status).toBe(404);
+  expect((await fetch(`${baseURL}/api/bench-baseline/token`, { method: "POST" })).status).toBe(404);
+});

@@ -25,6 +25,8 @@ export type FixedRateRounds = {
   medianP99: number;
   /** p99 over every request of every round together (reported). */
   pooledP99: number;
+  /** The median over rounds of the p99 of the server's own time (Server-Timing), for comparison. */
+  medianServerP99: number;
   p50: number;
   rps: number;
 };
@@ -66,6 +68,7 @@ function summarize(rounds: OpenLoopResult[]): FixedRateRounds {
     rounds: rounds.map(({ latencies: _, ...r }) => r),
     medianP99: median(rounds.map((r) => r.p99)),
     pooledP99: nearestRank(all, 99),
+    medianServerP99: median(rounds.map((r) => r.serverP99 ?? NaN)),
     p50: nearestRank(all, 50),
     rps: rounds.reduce((a, r) => a + r.rps, 0) / rounds.length,
   };
@@ -110,14 +113,18 @@ export async function benchOAuth(opts: { dataDir: string; logFile: string; durat
     const tokenBaseline = await run({ ...tokenReq("/api/bench-baseline/token"), ...base });
     const token = await run({ ...tokenReq("/api/oauth/token"), ...base });
     opts.log?.(`token endpoint ${token.rps.toFixed(0)} req/s vs bare route ${tokenBaseline.rps.toFixed(0)} req/s`);
-    const fixedRate = (path: string) =>
-      openLoopInChild({
+    const loop = async () => (await (await fetch(`${server.url}/__bench/event-loop`)).json()) as { p99: number; max: number };
+    const fixedRate = async (path: string) => {
+      await loop(); // resets the server's histogram
+      const r = await openLoopInChild({
         url: server.url,
         rate: FIXED_RATE,
         durationS: FIXED_RATE_ROUND_SECONDS,
         keepLatencies: true,
         requests: basic.map((authorization) => ({ method: "POST", path, body: "grant_type=client_credentials", headers: { "content-type": "application/x-www-form-urlencoded", authorization } })),
       });
+      return { ...r, eventLoop: await loop() };
+    };
     const tokenRounds: OpenLoopResult[] = [];
     const baselineRounds: OpenLoopResult[] = [];
     for (let r = 0; r < (opts.rounds ?? FIXED_RATE_ROUNDS); r++) {
@@ -127,7 +134,9 @@ export async function benchOAuth(opts: { dataDir: string; logFile: string; durat
       const b = await fixedRate(second);
       (first === "/api/oauth/token" ? tokenRounds : baselineRounds).push(a);
       (second === "/api/oauth/token" ? tokenRounds : baselineRounds).push(b);
-      opts.log?.(`  round ${r + 1}: p99 token ${tokenRounds.at(-1)!.p99} ms, bare ${baselineRounds.at(-1)!.p99} ms`);
+      const [tk, bl] = [tokenRounds.at(-1)!, baselineRounds.at(-1)!];
+      const where = (x: OpenLoopResult) => `handler p99 ${x.serverP99 ?? "?"} ms, event-loop delay p99 ${x.eventLoop?.p99 ?? "?"} / max ${x.eventLoop?.max ?? "?"} ms`;
+      opts.log?.(`  round ${r + 1}: p99 token ${tk.p99} ms (${where(tk)}); bare ${bl.p99} ms (${where(bl)})`);
     }
     const tokenFixedRate = summarize(tokenRounds);
     const tokenBaselineFixedRate = summarize(baselineRounds);

@@ -32,6 +32,10 @@ export type OpenLoopResult = {
   max: number;
   /** The worst lag between a request's due time and when it was written (the generator's own delay). */
   maxSendLagMs: number;
+  /** p99 of the time the server says it spent (`Server-Timing: app;dur=…`), when it says so. */
+  serverP99?: number;
+  /** The server's event-loop delay during the run (p99, max), when the bench asked for it. */
+  eventLoop?: { p99: number; max: number };
   latencies?: number[];
 };
 
@@ -61,6 +65,7 @@ export async function openLoop(opts: OpenLoopOptions): Promise<OpenLoopResult> {
   const total = Math.round(opts.rate * opts.durationS);
   const intervalMs = 1000 / opts.rate;
   const latencies: number[] = [];
+  const serverTimes: number[] = [];
   let ok = 0;
   let non2xx = 0;
   let errors = 0;
@@ -79,6 +84,8 @@ export async function openLoop(opts: OpenLoopOptions): Promise<OpenLoopResult> {
         { host: base.hostname, port: base.port, method: r.method, path: r.path, headers, agent, timeout: opts.timeoutMs ?? 10_000 },
         (res) => {
           res.on("data", () => {});
+          const timing = /app;dur=([\d.]+)/.exec(String(res.headers["server-timing"] ?? ""));
+          if (timing) serverTimes.push(Number(timing[1]));
           res.on("end", () => {
             const end = performance.now();
             lastDone = Math.max(lastDone, end);
@@ -132,6 +139,7 @@ export async function openLoop(opts: OpenLoopOptions): Promise<OpenLoopResult> {
     p99: round(nearestRank(latencies, 99)),
     max: round(latencies.at(-1) ?? NaN),
     maxSendLagMs: round(maxSendLagMs),
+    ...(serverTimes.length ? { serverP99: round(nearestRank(serverTimes.sort((a, b) => a - b), 99)) } : {}),
     ...(opts.keepLatencies ? { latencies: latencies.map(round) } : {}),
   };
 }

@@ -8,6 +8,7 @@
 // appends the real address), client-sent forwarding headers are dropped here.
 import { createServer } from "node:http";
 import next from "next";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 
 const port = Number(process.env.PORT || 3000);
 // Containers set HOSTNAME to the machine's name; only an address or "localhost" is a bind address.
@@ -23,7 +24,31 @@ const app = next({ dev: false, dir: process.cwd(), hostname: hostname === "0.0.0
 const handle = app.getRequestHandler();
 await app.prepare();
 
+// Bench only (GATEHOUSE_BENCH_BASELINE=1, which only `npm run bench` sets): each response says how
+// long this process took, from the request's arrival to its headers, so the bench can tell the
+// server's share of a latency from the machine's.
+// It also reports this process's event-loop delay since the last ask (GET /__bench/event-loop,
+// loopback only): a stalled loop delays requests before any handler sees them.
+const serverTiming = process.env.GATEHOUSE_BENCH_BASELINE === "1";
+const loopDelay = serverTiming ? monitorEventLoopDelay({ resolution: 1 }) : null;
+loopDelay?.enable();
+
 const server = createServer((req, res) => {
+  if (serverTiming) {
+    const t0 = performance.now();
+    const writeHead = res.writeHead;
+    res.writeHead = function (...args) {
+      if (!res.headersSent) res.setHeader("server-timing", `app;dur=${(performance.now() - t0).toFixed(2)}`);
+      return writeHead.apply(this, args);
+    };
+  }
+  if (loopDelay && req.url === "/__bench/event-loop" && /^(::ffff:)?127\.|^::1$/.test(req.socket.remoteAddress ?? "")) {
+    const ms = (ns) => Math.round((ns / 1e6) * 100) / 100;
+    res.writeHead(200, { "content-type": "application/json" });
+    res.end(JSON.stringify({ p99: ms(loopDelay.percentile(99)), max: ms(loopDelay.max) }));
+    loopDelay.reset();
+    return;
+  }
   if (!trustProxy) for (const h of FORWARDING) delete req.headers[h];
   const len = Number(req.headers["content-length"] ?? 0);
   if (len > maxBody) {
