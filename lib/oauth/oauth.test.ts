@@ -1,3 +1,4 @@
+import { KeyObject as NodeKeyObject, generateKeyPairSync, verify as cryptoVerify } from "node:crypto";
 import { generateKeyPair, SignJWT, UnsecuredJWT } from "jose";
 import { describe, expect, it } from "vitest";
 import { signAccessToken, verifyAccessToken } from "./access-token";
@@ -76,6 +77,20 @@ describe("access tokens", async () => {
     const t = await signAccessToken(claims, k);
     expect(await verifyAccessToken(t, opts(iat + 10))).toEqual({ ok: true, claims });
     expect(await verifyAccessToken(t, opts(iat + 3600))).toEqual({ ok: false, code: "TOKEN_EXPIRED" });
+  });
+
+  it("is a compact JWS with the typ, kid and raw r‖s signature RFC 7518 asks for; only a P-256 key signs", async () => {
+    const t = await signAccessToken(claims, k);
+    const [h, p, sig] = t.split(".") as [string, string, string];
+    expect(JSON.parse(Buffer.from(h, "base64url").toString())).toEqual({ alg: "ES256", kid: "k1", typ: "at+jwt" });
+    expect(JSON.parse(Buffer.from(p, "base64url").toString())).toEqual(claims);
+    const raw = Buffer.from(sig, "base64url");
+    expect(raw.length).toBe(64);
+    expect(cryptoVerify("sha256", Buffer.from(`${h}.${p}`), { key: NodeKeyObject.from(pub as Parameters<typeof NodeKeyObject.from>[0]), dsaEncoding: "ieee-p1363" }, raw)).toBe(true);
+    const p384 = await generateKeyPair("ES384", { extractable: true });
+    await expect(signAccessToken(claims, { kid: "k1", privateKey: p384.privateKey })).rejects.toThrow(TypeError);
+    const rsa = generateKeyPairSync("rsa", { modulusLength: 2048 });
+    await expect(signAccessToken(claims, { kid: "k1", privateKey: rsa.privateKey })).rejects.toThrow(TypeError);
   });
 
   it("refuses alg none, HS256, another key with our kid, an unknown kid, garbage and another issuer", async () => {

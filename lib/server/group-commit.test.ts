@@ -24,14 +24,6 @@ describe("groupCommit", () => {
     for (const n of names) expect(await rt.store.orgs.getByName(n)).not.toBeNull();
   });
 
-  it("is relaxed only when every write in the batch asked for it", async () => {
-    const tx = vi.spyOn(rt.store, "transaction");
-    await Promise.all([groupCommit(rt, (w) => w.orgs.insert(org("r1")), { durability: "relaxed" }), groupCommit(rt, (w) => w.orgs.insert(org("r2")), { durability: "relaxed" })]);
-    expect(tx.mock.calls.at(-1)![1]).toEqual({ durability: "relaxed" });
-    await Promise.all([groupCommit(rt, (w) => w.orgs.insert(org("r3")), { durability: "relaxed" }), groupCommit(rt, (w) => w.orgs.insert(org("f1")))]);
-    expect(tx.mock.calls.at(-1)![1]).toEqual({ durability: "full" });
-  });
-
   it("retries a failed batch one write at a time: one bad write fails alone", async () => {
     const dup = org("dup");
     await rt.store.transaction((w) => w.orgs.insert(dup));

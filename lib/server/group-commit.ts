@@ -1,24 +1,23 @@
 import "server-only";
-import type { StoreWriter, TransactionOptions } from "../store/types";
+import type { StoreWriter } from "../store/types";
 import type { Runtime } from "./runtime";
 
-// Group commit for small, independent writes on hot paths (token issuance, the audit record of
+// Group commit for small, independent writes on hot paths (the audit record of
 // each Admin API call): writes that arrive while one transaction runs share the next one, so a
 // burst of requests pays for one fsync instead of one each. Each caller still waits for its own
 // commit — nothing is acknowledged before it is durable. If a batch fails, its writes are
 // retried one transaction each, so one bad write cannot take the others down.
 
-type Item = { fn: (tx: StoreWriter) => Promise<unknown>; relaxed: boolean; resolve: (v: unknown) => void; reject: (e: unknown) => void };
+type Item = { fn: (tx: StoreWriter) => Promise<unknown>; resolve: (v: unknown) => void; reject: (e: unknown) => void };
 type Queue = { items: Item[]; running: boolean };
 const queues = new WeakMap<object, Queue>();
 
-/** A batch is relaxed (see TransactionOptions) only when every write in it asked for that. */
-export function groupCommit<T>(rt: Runtime, fn: (tx: StoreWriter) => Promise<T>, opts: TransactionOptions = {}): Promise<T> {
+export function groupCommit<T>(rt: Runtime, fn: (tx: StoreWriter) => Promise<T>): Promise<T> {
   let q = queues.get(rt.store);
   if (!q) queues.set(rt.store, (q = { items: [], running: false }));
   const queue = q;
   return new Promise<T>((resolve, reject) => {
-    queue.items.push({ fn, relaxed: opts.durability === "relaxed", resolve: resolve as (v: unknown) => void, reject });
+    queue.items.push({ fn, resolve: resolve as (v: unknown) => void, reject });
     if (!queue.running) void drain(rt, queue);
   });
 }
@@ -30,16 +29,15 @@ async function drain(rt: Runtime, q: Queue) {
       // Let the requests already in flight add their writes to this batch.
       await new Promise((r) => setImmediate(r));
       const batch = q.items.splice(0, 500);
-      const durability = batch.every((item) => item.relaxed) ? "relaxed" : "full";
       try {
         const results = await rt.store.transaction(async (tx) => {
           const out: unknown[] = [];
           for (const item of batch) out.push(await item.fn(tx));
           return out;
-        }, { durability });
+        });
         batch.forEach((item, i) => item.resolve(results[i]));
       } catch {
-        for (const item of batch) await rt.store.transaction((tx) => item.fn(tx), { durability: item.relaxed ? "relaxed" : "full" }).then(item.resolve, item.reject);
+        for (const item of batch) await rt.store.transaction((tx) => item.fn(tx)).then(item.resolve, item.reject);
       }
     }
   } finally {
