@@ -92,6 +92,12 @@ describe("deriveKey", () => {
     expect(deriveKey(master, "oauth.client-secret").equals(deriveKey(keyFrom(Buffer.alloc(32, 7)), "oauth.client-secret"))).toBe(true);
   });
 
+  it("is derived once per master key, purpose and length, and a length change is a different key", () => {
+    expect(deriveKey(master, "cached")).toBe(deriveKey(master, "cached"));
+    expect(deriveKey(master, "cached", 16)).toHaveLength(16);
+    expect(deriveKey(master, "cached", 16).equals(deriveKey(master, "cached").subarray(0, 16))).toBe(true); // HKDF prefix property
+  });
+
   it("differs across purposes and master keys, and is not the master key itself", () => {
     const k = deriveKey(master, "oauth.client-secret");
     expect(k).toHaveLength(32);

@@ -96,7 +96,18 @@ export function unseal(master: MasterKey, purpose: string, sealed: string): Buff
 export const unsealString = (master: MasterKey, purpose: string, sealed: string) =>
   unseal(master, purpose, sealed).toString("utf8");
 
-/** A sub-key for one purpose (HMAC of client secrets, nonce signing, …), derived with HKDF. */
+const derived = new WeakMap<MasterKey, Map<string, Buffer>>();
+
+/**
+ * A sub-key for one purpose (HMAC of client secrets, nonce signing, …), derived with HKDF once per
+ * master key and purpose: hot paths (every token request, every Digest check) ask for it on each
+ * call. The same Buffer is returned each time; do not modify it.
+ */
 export function deriveKey(master: MasterKey, purpose: string, length = 32): Buffer {
-  return Buffer.from(hkdfSync("sha256", master.key, Buffer.alloc(0), `gatehouse:${purpose}`, length));
+  let byPurpose = derived.get(master);
+  if (!byPurpose) derived.set(master, (byPurpose = new Map()));
+  const id = `${length}:${purpose}`;
+  let k = byPurpose.get(id);
+  if (!k) byPurpose.set(id, (k = Buffer.from(hkdfSync("sha256", master.key, Buffer.alloc(0), `gatehouse:${purpose}`, length))));
+  return k;
 }

@@ -14,12 +14,7 @@ import { privateKeyPurpose } from "./manage";
 // unchanged (a per-process replay cache, lib/digest/replay.ts).
 
 export const DIGEST_REALM = "MMS Public API";
-const nonceKeys = new WeakMap<object, Buffer>();
-export function digestNonceKey(rt: Runtime): Buffer {
-  let k = nonceKeys.get(rt.masterKey);
-  if (!k) nonceKeys.set(rt.masterKey, (k = deriveKey(rt.masterKey, "digest-nonce")));
-  return k;
-}
+export const digestNonceKey = (rt: Runtime) => deriveKey(rt.masterKey, "digest-nonce");
 // One per runtime (a test runtime gets its own), kept across dev-mode module reloads.
 const g = globalThis as unknown as { __gatehouseDigestReplay?: WeakMap<object, DigestReplayCache> };
 function replayCacheOf(rt: Runtime): DigestReplayCache {

@@ -29,13 +29,7 @@ import { EXPIRY_WARNING_MS, toSecretDto, toServiceAccountDto } from "./dto";
 export const MAX_ACTIVE_SECRETS = 2;
 const field = (name: string, message: string, code: "VALIDATION" | "CONFLICT" = "VALIDATION") => new GatehouseError(code, message, { fieldErrors: { [name]: [message] } });
 
-// Derived once per master key: the token endpoint needs it on every request.
-const hashKeys = new WeakMap<object, Buffer>();
-export function secretHashKey(rt: Runtime): Buffer {
-  let k = hashKeys.get(rt.masterKey);
-  if (!k) hashKeys.set(rt.masterKey, (k = deriveKey(rt.masterKey, "service-account-secret-hmac")));
-  return k;
-}
+export const secretHashKey = (rt: Runtime) => deriveKey(rt.masterKey, "service-account-secret-hmac");
 
 export async function maxSecretHours(rt: Runtime, orgId: string) {
   return (await rt.store.serviceAccounts.getOrgSettings(orgId))?.maxSecretHours ?? MAX_SECRET_HOURS;
