@@ -3,7 +3,8 @@ import { toPem } from "@/lib/pki/pem";
 import { auditTrail, createTestRuntime, ctxFor, failureOf, freezeClock, HOUR, seedTenants, type TestRuntime } from "@/test/support/runtime";
 import { createEntry } from "../keystore/create";
 import { exportCertificate } from "../keystore/export";
-import { createDatabaseUser, deleteDatabaseUser, listDatabaseUsers, updateDatabaseUser } from "./users";
+import { BACKGROUND_BATCH_SIZE } from "../batches";
+import { createDatabaseUser, deleteDatabaseUser, listDatabaseUsers, purgeExpiredDatabaseUsers, updateDatabaseUser } from "./users";
 import { getX509Settings, saveX509Settings } from "./x509";
 
 let rt: TestRuntime;
@@ -86,6 +87,17 @@ describe("Database Access", () => {
     await deleteDatabaseUser(dbAdmin, { projectId: t.projectA, userId: user.id, version: updated.version });
     expect((await listDatabaseUsers(dbAdmin, t.projectA)).users).toEqual([]);
     expect((await auditTrail(rt)).map((e) => e.action).filter((a) => a.startsWith("dbuser."))).toEqual(["dbuser.created", "dbuser.updated", "dbuser.deleted"]);
+  });
+
+  it("removes many expired temporary users in one sweep, each audited once", async () => {
+    const owner = await ctxFor(rt, t.ownerA.id);
+    const n = BACKGROUND_BATCH_SIZE * 2 + 1;
+    for (let i = 0; i < n; i++) await createDatabaseUser(owner, { projectId: t.projectA, authMethod: "SCRAM", username: `temp${i}`, password: "long-enough", roles: readWrite, temporary: "6h" });
+    await createDatabaseUser(owner, { projectId: t.projectA, authMethod: "SCRAM", username: "keeper", password: "long-enough", roles: readWrite });
+    clock.advance(6 * HOUR + 1000);
+    expect(await purgeExpiredDatabaseUsers(rt)).toBe(n);
+    expect((await listDatabaseUsers(owner, t.projectA)).users.map((u) => u.username)).toEqual(["keeper"]);
+    expect((await auditTrail(rt)).filter((e) => e.action === "dbuser.expired")).toHaveLength(n);
   });
 
   it("removes temporary users when their time is up; Read Only sees the list but cannot change it", async () => {

@@ -8,6 +8,7 @@ import { mongodEdgeCases, parseX509UserName } from "../../pki/names";
 import { TEMPORARY, ZCreateDatabaseUserInput, ZDeleteDatabaseUserInput, ZRetryDatabaseUserInput, ZUpdateDatabaseUserInput, parseInput } from "../../schemas";
 import { seal } from "../../secrets";
 import type { DatabaseUserRecord, DatabaseUserRole } from "../../store/database-access-types";
+import { inBatches } from "../batches";
 import { actorOf, type PrincipalCtx } from "../context";
 import type { Runtime } from "../runtime";
 import { getProjectOrThrow } from "../guard";
@@ -50,15 +51,18 @@ const toDto = (u: DatabaseUserRecord): DatabaseUserDto => ({
 export async function purgeExpiredDatabaseUsers(rt: Runtime): Promise<number> {
   const expired = await rt.store.databaseAccess.listExpiredUsers(nowIso());
   const projects = new Set<string>();
-  for (const u of expired) {
-    const [project, manager] = await Promise.all([rt.store.projects.get(u.projectId), rt.store.connectors.userManager(u.projectId)]);
-    if (manager) projects.add(u.projectId);
+  await inBatches(expired, async (batch) => {
+    const found = await Promise.all(batch.map((u) => Promise.all([rt.store.projects.get(u.projectId), rt.store.connectors.userManager(u.projectId)])));
     await rt.store.transaction(async (tx) => {
-      if (manager) await tx.databaseAccess.updateUser(u.id, u.version, { pendingDrop: true, syncStatus: "pending" });
-      else await tx.databaseAccess.deleteUser(u.id);
-      if (!u.pendingDrop) await recordAudit(tx, { id: null, label: "system", ip: null }, { action: "dbuser.expired", target: `dbuser:${u.id}`, orgId: project?.orgId ?? null, projectId: u.projectId, detail: { username: u.username, database: u.database } });
+      for (const [i, u] of batch.entries()) {
+        const [project, manager] = found[i]!;
+        if (manager) await tx.databaseAccess.updateUser(u.id, u.version, { pendingDrop: true, syncStatus: "pending" });
+        else await tx.databaseAccess.deleteUser(u.id);
+        if (!u.pendingDrop) await recordAudit(tx, { id: null, label: "system", ip: null }, { action: "dbuser.expired", target: `dbuser:${u.id}`, orgId: project?.orgId ?? null, projectId: u.projectId, detail: { username: u.username, database: u.database } });
+      }
     });
-  }
+    for (const [i, u] of batch.entries()) if (found[i]![1]) projects.add(u.projectId);
+  });
   for (const projectId of projects) await syncUsers(rt, projectId, expired.filter((u) => u.projectId === projectId).map((u) => u.id));
   return expired.length;
 }

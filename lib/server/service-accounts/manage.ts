@@ -21,6 +21,7 @@ import { deriveKey } from "../../secrets";
 import type { ServiceAccountRecord, ServiceAccountSecretRecord } from "../../store/service-accounts-types";
 import type { OrgRecord, StoreWriter } from "../../store/types";
 import { addToAccessList, removeFromAccessList } from "../access-list";
+import { inBatches } from "../batches";
 import { actorOf, type PrincipalCtx } from "../context";
 import { getOrgOrThrow } from "../guard";
 import type { Runtime } from "../runtime";
@@ -192,12 +193,15 @@ export async function setOrgSecretPolicy(ctx: PrincipalCtx, raw: unknown) {
 export async function auditExpiringSecrets(rt: Runtime): Promise<number> {
   const at = now();
   const due = await rt.store.serviceAccounts.secretsExpiringUnwarned(new Date(at.getTime() + EXPIRY_WARNING_MS).toISOString(), at.toISOString());
-  for (const s of due) {
-    const a = await rt.store.serviceAccounts.get(s.serviceAccountId);
+  await inBatches(due, async (batch) => {
+    const accounts = await Promise.all(batch.map((s) => rt.store.serviceAccounts.get(s.serviceAccountId)));
     await rt.store.transaction(async (tx) => {
-      await tx.serviceAccounts.markSecretWarned(s.id);
-      if (a) await recordAudit(tx, { id: null, label: "system", ip: null }, { action: "service_account.secret_expiring", target: `service_account:${a.clientId}`, orgId: a.orgId, projectId: null, detail: { secretId: s.id, masked: s.masked, expiresAt: s.expiresAt, name: a.name } });
+      for (const [i, s] of batch.entries()) {
+        const a = accounts[i];
+        await tx.serviceAccounts.markSecretWarned(s.id);
+        if (a) await recordAudit(tx, { id: null, label: "system", ip: null }, { action: "service_account.secret_expiring", target: `service_account:${a.clientId}`, orgId: a.orgId, projectId: null, detail: { secretId: s.id, masked: s.masked, expiresAt: s.expiresAt, name: a.name } });
+      }
     });
-  }
+  });
   return due.length;
 }

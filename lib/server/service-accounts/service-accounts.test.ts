@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { BACKGROUND_BATCH_SIZE } from "../batches";
 import { auditTrail, createTestRuntime, ctxFor, failureOf, freezeClock, HOUR, seedTenants, type TestRuntime } from "@/test/support/runtime";
 import type { AuthedCtx, PrincipalCtx } from "../context";
 import { listAllProjects } from "../projects";
@@ -77,6 +78,18 @@ describe("service accounts", () => {
     expect((await mint(sa.clientId, first.secret)).status).toBe(401);
     expect(await authenticateBearer(rt, oldToken, IP)).toMatchObject({ ok: false, status: 401, code: "TOKEN_REVOKED" });
     expect((await getServiceAccount(owner, { orgId: t.orgA, clientId: sa.clientId })).secrets.map((s) => s.id)).toEqual([second.id]);
+  });
+
+  it("many secrets entering the warning window at once: each audited once, over several batches", async () => {
+    for (let i = 0; i < BACKGROUND_BATCH_SIZE + 5; i++) await create({ name: `fleet ${i}`, secretExpiresAfterHours: 8 * 24 });
+    await create({ name: "long lived", secretExpiresAfterHours: 90 * 24 });
+    clock.advance(2 * 24 * HOUR);
+    expect(await auditExpiringSecrets(rt)).toBe(BACKGROUND_BATCH_SIZE + 5);
+    expect(await auditExpiringSecrets(rt)).toBe(0);
+    const events = (await auditTrail(rt)).filter((e) => e.action === "service_account.secret_expiring");
+    expect(events).toHaveLength(BACKGROUND_BATCH_SIZE + 5);
+    expect(new Set(events.map((e) => e.target)).size).toBe(BACKGROUND_BATCH_SIZE + 5);
+    expect(events.map((e) => (e.detail as { name: string }).name)).not.toContain("long lived");
   });
 
   it("an expired secret cannot mint; a secret about to expire is flagged", async () => {

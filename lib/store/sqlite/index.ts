@@ -7,6 +7,9 @@ import { startCheckpointer, type Checkpointer } from "./checkpointer";
 import { MIGRATIONS, type Migration } from "./migrations";
 import { makeRepos } from "./repos";
 
+/** Negative: KiB (SQLite's convention). */
+export const PAGE_CACHE_KIB = -16384;
+
 function configure(db: Database.Database) {
   db.pragma("journal_mode = WAL");
   // FULL: a committed transaction survives power loss, not only a process crash.
@@ -15,6 +18,10 @@ function configure(db: Database.Database) {
   db.pragma("busy_timeout = 5000");
   // When a checkpoint lets the WAL start over, cut a WAL file that grew under load back to 64 MB.
   db.pragma("journal_size_limit = 67108864");
+  // 16 MB of page cache per connection instead of SQLite's 2 MB: the hot index pages (token
+  // ids, accounts, sessions) stay in the process instead of being read back from the OS on
+  // the request thread.
+  db.pragma(`cache_size = ${PAGE_CACHE_KIB}`);
 }
 
 export function migrate(db: Database.Database, migrations: Migration[] = MIGRATIONS): number {
@@ -69,6 +76,7 @@ export function openSqliteStore(file: string, opts: SqliteStoreOptions = {}): St
   if (!memory) {
     reader.pragma("foreign_keys = ON");
     reader.pragma("busy_timeout = 5000");
+    reader.pragma(`cache_size = ${PAGE_CACHE_KIB}`);
   }
 
   let checkpointer: Checkpointer | null = null;

@@ -6,7 +6,7 @@ import { GatehouseError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
 import { tempDir } from "@/test/support/runtime";
 import type { OrgRecord, Store } from "../types";
-import { BACKSTOP_CHECKPOINT_PAGES, migrate, openSqliteStore } from "./index";
+import { BACKSTOP_CHECKPOINT_PAGES, migrate, openSqliteStore, PAGE_CACHE_KIB } from "./index";
 import { MIGRATIONS } from "./migrations";
 
 let dir: string;
@@ -83,6 +83,22 @@ describe("connection settings", () => {
     expect(writer.pragma("synchronous", { simple: true })).toBe(2); // FULL
     expect(writer.pragma("foreign_keys", { simple: true })).toBe(1);
     expect(writer.pragma("busy_timeout", { simple: true })).toBe(5000);
+  });
+
+  it("gives the writer and the reader a 16 MB page cache", () => {
+    store.close();
+    const pragma = vi.spyOn(Database.prototype, "pragma");
+    store = openSqliteStore(file);
+    const connections = [...new Set(pragma.mock.contexts as Database.Database[])];
+    expect(connections.map((db) => db.readonly).sort()).toEqual([false, true]);
+    for (const db of connections) expect(db.pragma("cache_size", { simple: true })).toBe(PAGE_CACHE_KIB);
+    expect(PAGE_CACHE_KIB).toBe(-16384);
+  });
+
+  it("counts an account's active tokens from the index alone (the per-request check reads no table rows)", () => {
+    const db = openRaw();
+    const plan = db.prepare("EXPLAIN QUERY PLAN SELECT count(*) AS n FROM oauth_tokens WHERE service_account_id = ? AND expires_at > ? AND revoked_at IS NULL").all("a", "b") as { detail: string }[];
+    expect(plan.map((p) => p.detail).join("\n")).toMatch(/USING COVERING INDEX oauth_tokens_account/);
   });
 
   it("runs a relaxed transaction with synchronous=NORMAL and goes back to FULL after it, also when it fails", async () => {
