@@ -16,11 +16,25 @@ export function requireUser(ctx: Ctx): asserts ctx is Ctx & { principal: NonNull
  * authorize() plus the audit trail: a refusal is recorded (in its own transaction, as the
  * change it refused never happens) and surfaces as NOT_FOUND.
  */
+// A console page's layout and the page itself both check access (project.read, then e.g.
+// project.members.read), with the request's one ctx (lib/next/request.ts caches it per request):
+// a refused view is one refusal, so a target's first refusal in a ctx is recorded and later ones
+// in the same ctx are not.
+const deniedIn = new WeakMap<object, Set<string>>();
+
+function firstDenial(ctx: PrincipalCtx, target: string): boolean {
+  let seen = deniedIn.get(ctx);
+  if (!seen) deniedIn.set(ctx, (seen = new Set()));
+  if (seen.has(target)) return false;
+  seen.add(target);
+  return true;
+}
+
 async function guard(ctx: PrincipalCtx, permission: string, scope: { orgId: string; projectId?: string }, target: string, check: () => void) {
   try {
     check();
   } catch (err) {
-    if (isAuthorizationError(err)) {
+    if (isAuthorizationError(err) && firstDenial(ctx, target)) {
       await ctx.rt.store.transaction((tx) =>
         recordAudit(tx, actorOf(ctx), {
           action: "authz.denied",

@@ -102,6 +102,22 @@ describe("a Project Read Only user", () => {
     expect(await getProject(await as(t.readOnly.id), t.projectA)).toMatchObject({ project: { id: t.projectA, name: "Plant" }, org: { id: t.orgA, name: "Acme" } });
   });
 
+  it("a target refused twice in one request (layout and page) is recorded once; the next request records its own", async () => {
+    const ctx = await as(t.readOnly.id);
+    const rename = (c: AuthedCtx) => renameProject(c, { projectId: t.projectA, name: "Mine", version: 1 });
+    const { events } = await auditedBy(rt, async () => {
+      await rename(ctx).catch(() => {});
+      await rename(ctx).catch(() => {});
+    });
+    expect(events.map((e) => [e.action, e.detail.permission])).toEqual([["authz.denied", "project.rename"]]);
+    const later = await auditedBy(rt, async () => {
+      await deleteProject(ctx, { projectId: t.projectA, confirmName: "Plant", version: 1 }).catch(() => {});
+      await rename(await as(t.readOnly.id)).catch(() => {});
+    });
+    // Another permission on the same target in the same request is the same refused view.
+    expect(later.events.map((e) => e.detail.permission)).toEqual(["project.rename"]);
+  });
+
   it.each([
     ["renameProject", "project.rename", (ctx: AuthedCtx) => renameProject(ctx, { projectId: t.projectA, name: "Mine", version: 1 })],
     ["deleteProject", "project.delete", (ctx: AuthedCtx) => deleteProject(ctx, { projectId: t.projectA, confirmName: "Plant", version: 1 })],
