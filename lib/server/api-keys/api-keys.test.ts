@@ -96,6 +96,9 @@ describe("programmatic API keys", () => {
     expect(dto.roles).toEqual(expect.arrayContaining([{ groupId: t.projectA, roleName: "GROUP_READ_ONLY" }]));
     const r = await auth(digestHeader(k.publicKey, k.privateKey, "/x"), "/x");
     expect(r).toMatchObject({ ok: true, principal: { projectRoles: { [t.projectA]: ["GROUP_READ_ONLY"] } } });
+    // Another organization's owner cannot unassign it through a project of theirs.
+    expect(await failureOf(removeApiKeyFromProject(other, { projectId: t.projectB, apiKeyId: k.id }))).toMatchObject({ code: "NOT_FOUND" });
+    expect((await getApiKey(owner, { orgId: t.orgA, apiKeyId: k.id })).projects.map((p) => p.projectId)).toEqual([t.projectA]);
     await removeApiKeyFromProject(owner, { projectId: t.projectA, apiKeyId: k.id });
     expect((await getApiKey(owner, { orgId: t.orgA, apiKeyId: k.id })).projects).toEqual([]);
   });

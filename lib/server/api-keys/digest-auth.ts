@@ -5,6 +5,7 @@ import { now } from "../../clock";
 import { DEFAULT_NONCE_TTL_MS, DigestReplayCache, replayWindowMs, verifyDigest } from "../../digest";
 import { ipAllowed } from "../../oauth/ip-access";
 import { deriveKey, unsealString } from "../../secrets";
+import { perStore } from "../per-store";
 import type { Runtime } from "../runtime";
 import { privateKeyPurpose } from "./manage";
 
@@ -15,14 +16,7 @@ import { privateKeyPurpose } from "./manage";
 
 export const DIGEST_REALM = "MMS Public API";
 export const digestNonceKey = (rt: Runtime) => deriveKey(rt.masterKey, "digest-nonce");
-// One per runtime (a test runtime gets its own), kept across dev-mode module reloads.
-const g = globalThis as unknown as { __gatehouseDigestReplay?: WeakMap<object, DigestReplayCache> };
-function replayCacheOf(rt: Runtime): DigestReplayCache {
-  g.__gatehouseDigestReplay ??= new WeakMap();
-  let c = g.__gatehouseDigestReplay.get(rt.store);
-  if (!c) g.__gatehouseDigestReplay.set(rt.store, (c = new DigestReplayCache({ ttlMs: replayWindowMs(DEFAULT_NONCE_TTL_MS) })));
-  return c;
-}
+const replayCacheOf = perStore("digest-replay", () => new DigestReplayCache({ ttlMs: replayWindowMs(DEFAULT_NONCE_TTL_MS) }));
 
 export type DigestAuthResult =
   | { ok: true; principal: Principal }

@@ -18,7 +18,7 @@ import {
 } from "../../schemas";
 import { seal } from "../../secrets";
 import type { ApiKeyRecord } from "../../store/api-keys-types";
-import type { OrgRecord, StoreReader } from "../../store/types";
+import type { StoreReader } from "../../store/types";
 import { addToAccessList, removeFromAccessList } from "../access-list";
 import { actorOf, type PrincipalCtx } from "../context";
 import { getOrgOrThrow, getProjectOrThrow } from "../guard";
@@ -66,9 +66,10 @@ async function toDto(store: StoreReader, k: ApiKeyRecord): Promise<ApiKeyDto> {
   };
 }
 
-async function keyOfOrg(ctx: PrincipalCtx, org: OrgRecord, apiKeyId: string) {
+/** The organization's key; a key of another organization is NOT_FOUND, as one that does not exist. */
+async function keyOfOrg(ctx: PrincipalCtx, orgId: string, apiKeyId: string) {
   const k = await ctx.rt.store.apiKeys.get(apiKeyId);
-  if (!k || k.orgId !== org.id) throw notFound("This API key");
+  if (!k || k.orgId !== orgId) throw notFound("This API key");
   return k;
 }
 const audit = (ctx: PrincipalCtx, k: ApiKeyRecord, action: string, detail: Record<string, unknown>, projectId: string | null = null) => ({ action, target: `api_key:${k.publicKey}`, orgId: k.orgId, projectId, detail: { desc: k.description, ...detail } });
@@ -81,7 +82,7 @@ export async function listApiKeys(ctx: PrincipalCtx, orgId: string) {
 export async function getApiKey(ctx: PrincipalCtx, raw: unknown) {
   const input = parseInput(ZApiKeyRef, raw);
   const org = await getOrgOrThrow(ctx, input.orgId, "org.service_accounts.read");
-  return toDto(ctx.rt.store, await keyOfOrg(ctx, org, input.apiKeyId));
+  return toDto(ctx.rt.store, await keyOfOrg(ctx, org.id, input.apiKeyId));
 }
 
 function newKey(ctx: PrincipalCtx, orgId: string, desc: string, roles: ApiKeyRecord["roles"]) {
@@ -130,10 +131,10 @@ export async function listProjectApiKeys(ctx: PrincipalCtx, projectId: string) {
 export async function updateProjectApiKey(ctx: PrincipalCtx, raw: unknown) {
   const input = parseInput(ZUpdateProjectApiKeyInput, raw);
   const project = await getProjectOrThrow(ctx, input.projectId, "project.service_accounts.write");
-  const k = await ctx.rt.store.apiKeys.get(input.apiKeyId);
-  const current = k && k.orgId === project.orgId ? (await ctx.rt.store.apiKeys.projects(k.id)).find((p) => p.projectId === project.id) : undefined;
+  const k = await keyOfOrg(ctx, project.orgId, input.apiKeyId);
+  const current = (await ctx.rt.store.apiKeys.projects(k.id)).find((p) => p.projectId === project.id);
   // A key of the organization that has no access to this project is not this project's to edit.
-  if (!k || !current) throw notFound("This project's API key");
+  if (!current) throw notFound("This project's API key");
   const u = await ctx.rt.store.transaction(async (tx) => {
     const r = input.desc !== undefined && input.desc !== k.description ? await tx.apiKeys.update(k.id, k.version, { description: input.desc }) : k;
     if (input.roles) await tx.apiKeys.putProject({ apiKeyId: k.id, projectId: project.id, roles: input.roles });
@@ -146,7 +147,7 @@ export async function updateProjectApiKey(ctx: PrincipalCtx, raw: unknown) {
 export async function updateApiKey(ctx: PrincipalCtx, raw: unknown) {
   const input = parseInput(ZUpdateApiKeyInput, raw);
   const org = await getOrgOrThrow(ctx, input.orgId, "org.service_accounts.write");
-  const k = await keyOfOrg(ctx, org, input.apiKeyId);
+  const k = await keyOfOrg(ctx, org.id, input.apiKeyId);
   const u = await ctx.rt.store.transaction(async (tx) => {
     const r = await tx.apiKeys.update(k.id, input.version ?? k.version, { description: input.desc, roles: input.roles });
     await recordAudit(tx, actorOf(ctx), audit(ctx, r, "api_key.updated", { roles: r.roles, before: { roles: k.roles } }));
@@ -158,7 +159,7 @@ export async function updateApiKey(ctx: PrincipalCtx, raw: unknown) {
 export async function deleteApiKey(ctx: PrincipalCtx, raw: unknown) {
   const input = parseInput(ZApiKeyRef.extend({ confirmName: z.string().max(300).optional() }), raw);
   const org = await getOrgOrThrow(ctx, input.orgId, "org.service_accounts.write");
-  const k = await keyOfOrg(ctx, org, input.apiKeyId);
+  const k = await keyOfOrg(ctx, org.id, input.apiKeyId);
   if (input.confirmName !== undefined && input.confirmName !== k.publicKey) {
     throw new GatehouseError("VALIDATION", `Type "${k.publicKey}" to confirm.`, { fieldErrors: { confirmName: [`Type "${k.publicKey}" to confirm.`] } });
   }
@@ -172,7 +173,7 @@ export async function deleteApiKey(ctx: PrincipalCtx, raw: unknown) {
 export async function addApiKeyAccessList(ctx: PrincipalCtx, raw: unknown) {
   const input = parseInput(ZApiKeyAccessListInput, raw);
   const org = await getOrgOrThrow(ctx, input.orgId, "org.service_accounts.write");
-  const k = await keyOfOrg(ctx, org, input.apiKeyId);
+  const k = await keyOfOrg(ctx, org.id, input.apiKeyId);
   await addToAccessList(ctx, k.id, input.entries, (entries) => audit(ctx, k, "api_key.access_list_added", { entries }));
   return (await toDto(ctx.rt.store, k)).accessList;
 }
@@ -180,7 +181,7 @@ export async function addApiKeyAccessList(ctx: PrincipalCtx, raw: unknown) {
 export async function removeApiKeyAccessEntry(ctx: PrincipalCtx, raw: unknown) {
   const input = parseInput(ZRemoveApiKeyAccessEntryInput, raw);
   const org = await getOrgOrThrow(ctx, input.orgId, "org.service_accounts.write");
-  const k = await keyOfOrg(ctx, org, input.apiKeyId);
+  const k = await keyOfOrg(ctx, org.id, input.apiKeyId);
   await removeFromAccessList(ctx, k.id, input.entry, (entry) => audit(ctx, k, "api_key.access_list_removed", { entry }));
 }
 
@@ -188,8 +189,7 @@ export async function removeApiKeyAccessEntry(ctx: PrincipalCtx, raw: unknown) {
 export async function assignApiKeyToProject(ctx: PrincipalCtx, raw: unknown) {
   const input = parseInput(ZApiKeyProjectInput, raw);
   const project = await getProjectOrThrow(ctx, input.projectId, "project.service_accounts.write");
-  const k = await ctx.rt.store.apiKeys.get(input.apiKeyId);
-  if (!k || k.orgId !== project.orgId) throw notFound("This API key");
+  const k = await keyOfOrg(ctx, project.orgId, input.apiKeyId);
   await ctx.rt.store.transaction(async (tx) => {
     await tx.apiKeys.putProject({ apiKeyId: k.id, projectId: project.id, roles: input.roles });
     await recordAudit(tx, actorOf(ctx), audit(ctx, k, "api_key.project_access_set", { roles: input.roles }, project.id));
@@ -200,8 +200,7 @@ export async function assignApiKeyToProject(ctx: PrincipalCtx, raw: unknown) {
 export async function removeApiKeyFromProject(ctx: PrincipalCtx, raw: unknown) {
   const input = parseInput(ZApiKeyProjectInput.pick({ projectId: true, apiKeyId: true }), raw);
   const project = await getProjectOrThrow(ctx, input.projectId, "project.service_accounts.write");
-  const k = await ctx.rt.store.apiKeys.get(input.apiKeyId);
-  if (!k || k.orgId !== project.orgId) throw notFound("This API key");
+  const k = await keyOfOrg(ctx, project.orgId, input.apiKeyId);
   await ctx.rt.store.transaction(async (tx) => {
     if (!(await tx.apiKeys.removeProject(k.id, project.id))) throw notFound("This API key's project access");
     await recordAudit(tx, actorOf(ctx), audit(ctx, k, "api_key.project_access_removed", {}, project.id));

@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import { exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK, type KeyObject } from "jose";
 import { now } from "../../clock";
 import { seal, unsealString } from "../../secrets";
+import { perStore } from "../per-store";
 import type { Runtime } from "../runtime";
 import { ACCESS_TOKEN_TTL_SECONDS } from "../../oauth/access-token";
 
@@ -14,14 +15,7 @@ const purpose = (kid: string) => `oauth-signing-key:${kid}`;
 
 type Active = { kid: string; privateKey: CryptoKey | KeyObject; createdAt: number };
 type SigningCache = { active?: Active; publics: Map<string, CryptoKey | KeyObject> };
-// One cache per store (tests open many), kept on globalThis across Next's separate bundles.
-const g = globalThis as unknown as { __gatehouseSigning?: WeakMap<object, SigningCache> };
-function cacheOf(rt: Runtime): SigningCache {
-  const all = (g.__gatehouseSigning ??= new WeakMap());
-  let c = all.get(rt.store);
-  if (!c) all.set(rt.store, (c = { publics: new Map() }));
-  return c;
-}
+const cacheOf = perStore<SigningCache>("signing-keys", () => ({ publics: new Map() }));
 
 export async function activeSigningKey(rt: Runtime): Promise<Active> {
   const c = cacheOf(rt);
