@@ -5,6 +5,7 @@ import { now } from "../../clock";
 import { ACCESS_TOKEN_TTL_SECONDS, signAccessToken } from "../../oauth/access-token";
 import { parseBasicAuth, secretMatches, hashSecret } from "../../oauth/credentials";
 import { FixedWindowLimiter } from "../../oauth/rate-limit";
+import type { StoreReader } from "../../store";
 import type { Runtime } from "../runtime";
 import { secretHashKey } from "./manage";
 import { activeSigningKey } from "./signing-keys";
@@ -43,11 +44,12 @@ function clientOf(authorization: string | null, form: URLSearchParams): Client {
   return { ok: false, reply: invalidClient() };
 }
 
-async function authenticateClient(rt: Runtime, c: { clientId: string; clientSecret: string }) {
-  const account = await rt.store.serviceAccounts.getByClientId(c.clientId);
+/** `store` is the writer inside a transaction for the token endpoint, the store itself for revocation. */
+async function authenticateClient(rt: Runtime, store: Pick<StoreReader, "serviceAccounts">, c: { clientId: string; clientSecret: string }) {
+  const account = await store.serviceAccounts.getByClientId(c.clientId);
   const key = secretHashKey(rt);
   // The hash lookup runs whether or not the account exists, so timing does not tell them apart.
-  const secret = await rt.store.serviceAccounts.secretByHash(hashSecret(key, c.clientSecret));
+  const secret = await store.serviceAccounts.secretByHash(hashSecret(key, c.clientSecret));
   if (!account || !secret || secret.serviceAccountId !== account.id || !secretMatches(key, c.clientSecret, secret.hash)) return null;
   if (secret.expiresAt <= now().toISOString()) return null;
   return { account, secret };
@@ -73,26 +75,30 @@ export async function tokenEndpoint(rt: Runtime, req: { authorization: string | 
       "ratelimit-remaining": "0",
     });
   }
-  const auth = await authenticateClient(rt, client);
-  if (!auth) return invalidClient();
-  if ((await rt.store.serviceAccounts.countActiveTokens(auth.account.id, t.toISOString())) >= MAX_ACTIVE_TOKENS) {
-    return json(403, { error: "access_denied", error_description: `This service account already has ${MAX_ACTIVE_TOKENS} active access tokens. Reuse a token until it expires, or revoke tokens you no longer use.` });
-  }
+  // Outside the transaction: the first token ever creates the signing key in a transaction of its own.
   const key = await activeSigningKey(rt);
-  const jti = randomBytes(16).toString("hex");
-  const iat = Math.floor(t.getTime() / 1000);
-  const exp = iat + ACCESS_TOKEN_TTL_SECONDS;
-  const token = await signAccessToken({ iss: issuerOf(rt), sub: auth.account.clientId, client_id: auth.account.clientId, jti, iat, exp }, key);
+  // One write transaction from the client's authentication to the audit event. The reads run on
+  // the writer's connection, whose page cache stays warm: the reader's is dropped after every
+  // commit (SQLite WAL), and each token is a commit. And the 100-token limit is exact: no
+  // concurrent request can insert between this request's count and its insert.
   // Relaxed durability — no fsync on the request path: a power loss can only undo the newest
   // issuances, and a token whose row is gone is refused by every bearer check (bearer.ts), so
-  // nothing usable is ever unaudited. Without an fsync to share, group commit would only add a
-  // turn of the event loop to each request.
-  await rt.store.transaction(async (tx) => {
+  // nothing usable is ever unaudited.
+  return rt.store.transaction(async (tx) => {
+    const auth = await authenticateClient(rt, tx, client);
+    if (!auth) return invalidClient();
+    if ((await tx.serviceAccounts.countActiveTokens(auth.account.id, t.toISOString())) >= MAX_ACTIVE_TOKENS) {
+      return json(403, { error: "access_denied", error_description: `This service account already has ${MAX_ACTIVE_TOKENS} active access tokens. Reuse a token until it expires, or revoke tokens you no longer use.` });
+    }
+    const jti = randomBytes(16).toString("hex");
+    const iat = Math.floor(t.getTime() / 1000);
+    const exp = iat + ACCESS_TOKEN_TTL_SECONDS;
+    const token = await signAccessToken({ iss: issuerOf(rt), sub: auth.account.clientId, client_id: auth.account.clientId, jti, iat, exp }, key);
     await tx.serviceAccounts.insertToken({ jti, serviceAccountId: auth.account.id, secretId: auth.secret.id, issuedAt: t.toISOString(), expiresAt: new Date(exp * 1000).toISOString(), revokedAt: null });
     await tx.serviceAccounts.touchSecret(auth.secret.id, t.toISOString());
     await recordAudit(tx, { id: auth.account.id, label: `service account ${auth.account.name} (${auth.account.clientId})`, ip: req.ip }, { action: "oauth.token_issued", target: `service_account:${auth.account.clientId}`, orgId: auth.account.orgId, projectId: null, detail: { jti, secretId: auth.secret.id } });
+    return json(200, { access_token: token, token_type: "Bearer", expires_in: ACCESS_TOKEN_TTL_SECONDS }, { "ratelimit-limit": String(rt.config.oauthTokensPerMinute), "ratelimit-remaining": String(rate.remaining) });
   }, { durability: "relaxed" });
-  return json(200, { access_token: token, token_type: "Bearer", expires_in: ACCESS_TOKEN_TTL_SECONDS }, { "ratelimit-limit": String(rt.config.oauthTokensPerMinute), "ratelimit-remaining": String(rate.remaining) });
 }
 
 /** RFC 7009: the client revokes its own token; 200 with an empty body whether or not it was valid. */
@@ -100,7 +106,7 @@ export async function revokeEndpoint(rt: Runtime, req: { authorization: string |
   const form = new URLSearchParams(/^application\/x-www-form-urlencoded\b/i.test(req.contentType ?? "") ? req.body : "");
   const client = clientOf(req.authorization, form);
   if (!client.ok) return client.reply;
-  const auth = await authenticateClient(rt, client);
+  const auth = await authenticateClient(rt, rt.store, client);
   if (!auth) return invalidClient();
   const token = form.get("token");
   if (!token) return json(400, { error: "invalid_request", error_description: "token is missing." });

@@ -152,6 +152,16 @@ describe("OAuth 2.0 token endpoint", () => {
     expect(await mint(sa.clientId, s, "10.9.9.9")).toMatchObject({ status: 403, body: { error: "access_denied" } });
   });
 
+  it("keeps the 100-token cap exact when requests arrive together: the count and the insert are one transaction", async () => {
+    const sa = await create();
+    const s = sa.secrets[0]!.secret;
+    for (let i = 0; i < MAX_ACTIVE_TOKENS - 3; i++) expect((await mint(sa.clientId, s, `10.1.${i >> 8}.${i & 255}`)).status).toBe(200);
+    const together = await Promise.all(Array.from({ length: 6 }, (_, i) => mint(sa.clientId, s, `10.2.0.${i}`)));
+    expect(together.map((r) => r.status).sort()).toEqual([200, 200, 200, 403, 403, 403]);
+    const issued = (await auditTrail(rt)).filter((e) => e.action === "oauth.token_issued" && e.target === `service_account:${sa.clientId}`);
+    expect(issued).toHaveLength(MAX_ACTIVE_TOKENS);
+  });
+
   it("revoke: 200 with an empty body; the token then fails on the API", async () => {
     const sa = await create();
     const s = sa.secrets[0]!.secret;

@@ -99,25 +99,33 @@ export function openSqliteStore(file: string, opts: SqliteStoreOptions = {}): St
   const writeRepos = makeRepos(writer);
   const readRepos: StoreReader = makeRepos(reader);
   let queue: Promise<unknown> = Promise.resolve();
+  // Prepared once, as db.transaction() does: db.exec() parses its SQL on every call, and these
+  // run in every write transaction (the OAuth token endpoint commits one per token).
+  const control = { begin: writer.prepare("BEGIN IMMEDIATE"), commit: writer.prepare("COMMIT"), rollback: writer.prepare("ROLLBACK") };
+  // The writer's synchronous level, switched only when a transaction needs the other one: a run
+  // of relaxed transactions (token issuance) pays no pragma. It cannot be a prepared statement:
+  // SQLite applies the synchronous pragma when the statement is prepared, not when it runs.
+  let level: "FULL" | "NORMAL" = "FULL";
+  const switchLevel = (want: typeof level) => {
+    if (level === want) return;
+    writer.exec(`PRAGMA synchronous = ${want}`);
+    level = want;
+  };
 
   async function transaction<T>(fn: (tx: StoreWriter) => Promise<T>, opts: TransactionOptions = {}): Promise<T> {
-    // Under WAL, synchronous=NORMAL skips the commit's fsync of the WAL. It is set and reset
-    // inside the write mutex, so it applies to this transaction only.
+    // Under WAL, synchronous=NORMAL skips the commit's fsync of the WAL. It is chosen inside the
+    // write mutex, before BEGIN, so it applies to this transaction's commit.
     const relaxed = opts.durability === "relaxed" && !memory;
     const run = async () => {
-      if (relaxed) writer.pragma("synchronous = NORMAL");
+      switchLevel(relaxed ? "NORMAL" : "FULL");
+      control.begin.run();
       try {
-        writer.exec("BEGIN IMMEDIATE");
-        try {
-          const result = await fn(writeRepos);
-          writer.exec("COMMIT");
-          return result;
-        } catch (err) {
-          if (writer.inTransaction) writer.exec("ROLLBACK");
-          throw err;
-        }
-      } finally {
-        if (relaxed) writer.pragma("synchronous = FULL");
+        const result = await fn(writeRepos);
+        control.commit.run();
+        return result;
+      } catch (err) {
+        if (writer.inTransaction) control.rollback.run();
+        throw err;
       }
     };
     const p = queue.then(run, run);

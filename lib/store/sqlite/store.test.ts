@@ -101,27 +101,30 @@ describe("connection settings", () => {
     expect(plan.map((p) => p.detail).join("\n")).toMatch(/USING COVERING INDEX oauth_tokens_account/);
   });
 
-  it("runs a relaxed transaction with synchronous=NORMAL and goes back to FULL after it, also when it fails", async () => {
+  it("commits a relaxed transaction with synchronous=NORMAL and every other one with FULL, also after a failed one", async () => {
     store.close();
     const pragma = vi.spyOn(Database.prototype, "pragma");
     store = openSqliteStore(file);
     const writer = [...new Set(pragma.mock.contexts as Database.Database[])].find((db) => !db.readonly)!;
-    let inside: unknown;
-    await store.transaction(async (tx) => {
-      inside = writer.pragma("synchronous", { simple: true });
-      await tx.orgs.insert(org("Relaxed"));
-    }, { durability: "relaxed" });
-    expect(inside).toBe(1); // NORMAL
-    expect(writer.pragma("synchronous", { simple: true })).toBe(2);
-    expect(await store.orgs.getByName("Relaxed")).not.toBeNull();
+    const levelIn = async (name: string, durability?: "relaxed" | "full") => {
+      let inside: unknown;
+      await store.transaction(async (tx) => {
+        inside = writer.pragma("synchronous", { simple: true });
+        await tx.orgs.insert(org(name));
+      }, durability ? { durability } : undefined);
+      return inside;
+    };
+    expect(await levelIn("Full 1")).toBe(2); // FULL
+    expect(await levelIn("Relaxed 1", "relaxed")).toBe(1); // NORMAL
+    expect(await levelIn("Relaxed 2", "relaxed")).toBe(1);
+    expect(await levelIn("Full 2")).toBe(2);
+    expect(await levelIn("Full 3", "full")).toBe(2);
+    expect(await store.orgs.getByName("Relaxed 2")).not.toBeNull();
 
     await expect(store.transaction(async () => Promise.reject(new Error("boom")), { durability: "relaxed" })).rejects.toThrow("boom");
-    expect(writer.pragma("synchronous", { simple: true })).toBe(2);
-    await store.transaction(async (tx) => {
-      inside = writer.pragma("synchronous", { simple: true });
-      await tx.orgs.insert(org("Full"));
-    });
-    expect(inside).toBe(2);
+    expect(await levelIn("Full 4")).toBe(2);
+    await expect(store.transaction(async () => Promise.reject(new Error("boom")))).rejects.toThrow("boom");
+    expect(await levelIn("Relaxed 3", "relaxed")).toBe(1);
   });
 
   it("checkpoints the WAL from a worker thread: commits only as a rare backstop, and committed rows reach the database file", async () => {
