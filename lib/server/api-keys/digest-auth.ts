@@ -8,6 +8,7 @@ import { deriveKey, unsealString } from "../../secrets";
 import { perStore } from "../per-store";
 import type { Runtime } from "../runtime";
 import { privateKeyPurpose } from "./manage";
+import { lastUseIsNews } from "../last-used";
 
 // HTTP Digest (RFC 7616) for programmatic API keys: the public key is the user name, the private
 // key the password. Nonces are stateless and HMAC-signed; an expired one asks for a retry
@@ -45,7 +46,7 @@ export async function authenticateDigest(rt: Runtime, req: { header: string; met
   }
   const projectRoles: Record<string, ProjectRole[]> = {};
   for (const p of await rt.store.apiKeys.projects(k.id)) projectRoles[p.projectId] = p.roles;
-  // Last use, at most once a minute per key (a busy client should not turn reads into writes).
-  if (!k.lastUsedAt || now().getTime() - new Date(k.lastUsedAt).getTime() > 60_000) await rt.store.transaction((tx) => tx.apiKeys.touch(k.id, now().toISOString()));
+  const t = now();
+  if (lastUseIsNews(k.lastUsedAt, t)) await rt.store.transaction((tx) => tx.apiKeys.touch(k.id, t.toISOString()));
   return { ok: true, principal: { kind: "api_key", id: k.id, label: `API key ${k.publicKey} (${k.description})`, orgRoles: { [k.orgId]: k.roles }, projectRoles } };
 }

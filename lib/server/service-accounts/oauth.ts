@@ -6,6 +6,7 @@ import { ACCESS_TOKEN_TTL_SECONDS, signAccessToken } from "../../oauth/access-to
 import { parseBasicAuth, secretMatches, hashSecret } from "../../oauth/credentials";
 import { FixedWindowLimiter } from "../../oauth/rate-limit";
 import type { StoreReader } from "../../store";
+import { lastUseIsNews } from "../last-used";
 import type { Runtime } from "../runtime";
 import { secretHashKey } from "./manage";
 import { activeSigningKey } from "./signing-keys";
@@ -95,7 +96,7 @@ export async function tokenEndpoint(rt: Runtime, req: { authorization: string | 
     const exp = iat + ACCESS_TOKEN_TTL_SECONDS;
     const token = await signAccessToken({ iss: issuerOf(rt), sub: auth.account.clientId, client_id: auth.account.clientId, jti, iat, exp }, key);
     await tx.serviceAccounts.insertToken({ jti, serviceAccountId: auth.account.id, secretId: auth.secret.id, issuedAt: t.toISOString(), expiresAt: new Date(exp * 1000).toISOString(), revokedAt: null });
-    await tx.serviceAccounts.touchSecret(auth.secret.id, t.toISOString());
+    if (lastUseIsNews(auth.secret.lastUsedAt, t)) await tx.serviceAccounts.touchSecret(auth.secret.id, t.toISOString());
     await recordAudit(tx, { id: auth.account.id, label: `service account ${auth.account.name} (${auth.account.clientId})`, ip: req.ip }, { action: "oauth.token_issued", target: `service_account:${auth.account.clientId}`, orgId: auth.account.orgId, projectId: null, detail: { jti, secretId: auth.secret.id } });
     return json(200, { access_token: token, token_type: "Bearer", expires_in: ACCESS_TOKEN_TTL_SECONDS }, { "ratelimit-limit": String(rt.config.oauthTokensPerMinute), "ratelimit-remaining": String(rate.remaining) });
   }, { durability: "relaxed" });

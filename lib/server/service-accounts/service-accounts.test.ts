@@ -152,6 +152,21 @@ describe("OAuth 2.0 token endpoint", () => {
     expect(await mint(sa.clientId, s, "10.9.9.9")).toMatchObject({ status: 403, body: { error: "access_denied" } });
   });
 
+  it("records a secret's last use to the minute: a first token writes it, another within the minute does not", async () => {
+    const sa = await create();
+    const s = sa.secrets[0]!.secret;
+    const lastUsed = async () => (await getServiceAccount(owner, { orgId: t.orgA, clientId: sa.clientId })).secrets[0]!.lastUsedAt;
+    expect(await lastUsed()).toBeNull();
+    expect((await mint(sa.clientId, s)).status).toBe(200);
+    expect(await lastUsed()).toBe("2026-06-01T09:00:00.000Z");
+    clock.advance(59_000);
+    expect((await mint(sa.clientId, s)).status).toBe(200);
+    expect(await lastUsed()).toBe("2026-06-01T09:00:00.000Z");
+    clock.advance(1_000);
+    expect((await mint(sa.clientId, s)).status).toBe(200);
+    expect(await lastUsed()).toBe("2026-06-01T09:01:00.000Z");
+  });
+
   it("keeps the 100-token cap exact when requests arrive together: the count and the insert are one transaction", async () => {
     const sa = await create();
     const s = sa.secrets[0]!.secret;

@@ -1,0 +1,9 @@
+// "Last used" of a credential (an API key, a service account's secret) is kept to the minute, as
+// the console shows it: a busy client must not turn every request into one more row write.
+
+export const LAST_USED_RESOLUTION_MS = 60_000;
+
+/** Whether a use at `at` should be written, given the last one recorded. */
+export function lastUseIsNews(lastUsedAt: string | null, at: Date): boolean {
+  return !lastUsedAt || at.getTime() - new Date(lastUsedAt).getTime() >= LAST_USED_RESOLUTION_MS;
+}
