@@ -12,6 +12,7 @@ import autocannon from "autocannon";
 import { join } from "node:path";
 import { startServer } from "./bench-server";
 import { nearestRank, openLoopInChild, type OpenLoopResult } from "./load-open";
+import { loadDelta, sampleLoad, type LoadDelta } from "./machine-load";
 
 export const THROUGHPUT_RATIO_TARGET = 0.5;
 export const P99_TARGET_MS = 20;
@@ -19,8 +20,9 @@ export const FIXED_RATE = 200;
 export const FIXED_RATE_ROUNDS = 5;
 export const FIXED_RATE_ROUND_SECONDS = 6;
 
+export type FixedRound = OpenLoopResult & LoadDelta;
 export type FixedRateRounds = {
-  rounds: OpenLoopResult[];
+  rounds: FixedRound[];
   /** The judged figure: the median over rounds of each round's p99. */
   medianP99: number;
   /** p99 over every request of every round together (reported). */
@@ -29,6 +31,9 @@ export type FixedRateRounds = {
   medianServerP99: number;
   p50: number;
   rps: number;
+  /** Medians over rounds of the hypervisor's steal (% of all CPU time) and of the server's main-thread CPU per request (ms). */
+  medianStealPct: number | null;
+  medianMainCpuMs: number | null;
 };
 
 type Run = { rps: number; p50: number; p99: number; non2xx: number; errors: number; total: number };
@@ -57,7 +62,7 @@ function run(opts: autocannon.Options): Promise<Run> {
   });
 }
 
-function summarize(rounds: OpenLoopResult[]): FixedRateRounds {
+function summarize(rounds: FixedRound[]): FixedRateRounds {
   const median = (xs: number[]) => {
     const s = [...xs].sort((a, b) => a - b);
     const m = Math.floor(s.length / 2);
@@ -71,6 +76,8 @@ function summarize(rounds: OpenLoopResult[]): FixedRateRounds {
     medianServerP99: median(rounds.map((r) => r.serverP99 ?? NaN)),
     p50: nearestRank(all, 50),
     rps: rounds.reduce((a, r) => a + r.rps, 0) / rounds.length,
+    medianStealPct: rounds.every((r) => r.stealPct !== null) ? median(rounds.map((r) => r.stealPct!)) : null,
+    medianMainCpuMs: rounds.every((r) => r.mainCpuMsPerRequest !== null) ? median(rounds.map((r) => r.mainCpuMsPerRequest!)) : null,
   };
 }
 
@@ -114,8 +121,9 @@ export async function benchOAuth(opts: { dataDir: string; logFile: string; durat
     const token = await run({ ...tokenReq("/api/oauth/token"), ...base });
     opts.log?.(`token endpoint ${token.rps.toFixed(0)} req/s vs bare route ${tokenBaseline.rps.toFixed(0)} req/s`);
     const loop = async () => (await (await fetch(`${server.url}/__bench/event-loop`)).json()) as { p99: number; max: number };
-    const fixedRate = async (path: string) => {
+    const fixedRate = async (path: string): Promise<FixedRound> => {
       await loop(); // resets the server's histogram
+      const before = sampleLoad(server.pid);
       const r = await openLoopInChild({
         url: server.url,
         rate: FIXED_RATE,
@@ -123,10 +131,11 @@ export async function benchOAuth(opts: { dataDir: string; logFile: string; durat
         keepLatencies: true,
         requests: basic.map((authorization) => ({ method: "POST", path, body: "grant_type=client_credentials", headers: { "content-type": "application/x-www-form-urlencoded", authorization } })),
       });
-      return { ...r, eventLoop: await loop() };
+      const load = loadDelta(before, sampleLoad(server.pid), r.sent);
+      return { ...r, ...load, eventLoop: await loop() };
     };
-    const tokenRounds: OpenLoopResult[] = [];
-    const baselineRounds: OpenLoopResult[] = [];
+    const tokenRounds: FixedRound[] = [];
+    const baselineRounds: FixedRound[] = [];
     for (let r = 0; r < (opts.rounds ?? FIXED_RATE_ROUNDS); r++) {
       // Alternating, so a noisy stretch of the machine falls on both routes alike.
       const [first, second] = r % 2 ? ["/api/bench-baseline/token", "/api/oauth/token"] : ["/api/oauth/token", "/api/bench-baseline/token"];
@@ -135,7 +144,7 @@ export async function benchOAuth(opts: { dataDir: string; logFile: string; durat
       (first === "/api/oauth/token" ? tokenRounds : baselineRounds).push(a);
       (second === "/api/oauth/token" ? tokenRounds : baselineRounds).push(b);
       const [tk, bl] = [tokenRounds.at(-1)!, baselineRounds.at(-1)!];
-      const where = (x: OpenLoopResult) => `handler p99 ${x.serverP99 ?? "?"} ms, event-loop delay p99 ${x.eventLoop?.p99 ?? "?"} / max ${x.eventLoop?.max ?? "?"} ms`;
+      const where = (x: FixedRound) => `handler p99 ${x.serverP99 ?? "?"} ms, event-loop delay p99 ${x.eventLoop?.p99 ?? "?"} / max ${x.eventLoop?.max ?? "?"} ms, main-thread CPU ${x.mainCpuMsPerRequest ?? "?"} ms/request, steal ${x.stealPct ?? "?"}%`;
       opts.log?.(`  round ${r + 1}: p99 token ${tk.p99} ms (${where(tk)}); bare ${bl.p99} ms (${where(bl)})`);
     }
     const tokenFixedRate = summarize(tokenRounds);

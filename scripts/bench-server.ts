@@ -11,6 +11,8 @@ export type Server = {
   /** From spawn to the first HTTP response of any status, and to the first 200 from /api/health. */
   firstResponseMs: number;
   healthyMs: number;
+  /** The spawned process (for "server", the Node process that serves). */
+  pid: number | undefined;
   stop(): Promise<void>;
 };
 
@@ -76,7 +78,7 @@ export async function startServer(kind: StartKind, dataDir: string, logFile: str
       const res = await fetch(`${url}/api/health`, { signal: AbortSignal.timeout(2000) });
       await res.arrayBuffer();
       if (firstResponseMs < 0) firstResponseMs = performance.now() - t0;
-      if (res.status === 200) return { url, firstResponseMs, healthyMs: performance.now() - t0, stop };
+      if (res.status === 200) return { url, firstResponseMs, healthyMs: performance.now() - t0, pid: child.pid, stop };
     } catch {
       /* not listening yet */
     }

@@ -253,10 +253,15 @@ async function main() {
     const f = o.tokenFixedRate;
     const fb = o.tokenBaselineFixedRate;
     const rounds = (x: typeof f) => x.rounds.map((r) => r.p99.toFixed(1)).join(", ");
+    // What the machine did meanwhile (scripts/machine-load.ts): the event loop's cost per request, and the hypervisor's steal.
+    const machine = (x: typeof f) =>
+      x.medianMainCpuMs === null ? "(no /proc here: main-thread CPU and steal not measured)" : `server main-thread CPU per request, median: ${x.medianMainCpuMs.toFixed(2)} ms; hypervisor steal per round: ${x.rounds.map((r) => `${r.stealPct}%`).join(", ")}`;
     console.log(row([`POST /api/oauth/token at ${ob.FIXED_RATE} req/s (open loop), median round p99`, r0(f.rps), ms(f.p50), `${f.medianP99.toFixed(1)} ms`, "", `p99 < ${ob.P99_TARGET_MS} ms`, f.medianP99 < ob.P99_TARGET_MS ? "ok" : "MISS"], ow));
     console.log(`    rounds' p99: ${rounds(f)} ms; all requests pooled: p99 ${f.pooledP99.toFixed(1)} ms; the server's own time (Server-Timing), median round p99: ${f.medianServerP99.toFixed(1)} ms`);
+    console.log(`    ${machine(f)}`);
     console.log(row([`  bare route at ${ob.FIXED_RATE} req/s (reference), median round p99`, r0(fb.rps), ms(fb.p50), `${fb.medianP99.toFixed(1)} ms`, "", "", ""], ow));
     console.log(`    rounds' p99: ${rounds(fb)} ms; all requests pooled: p99 ${fb.pooledP99.toFixed(1)} ms; the server's own time, median round p99: ${fb.medianServerP99.toFixed(1)} ms`);
+    console.log(`    ${machine(fb)}`);
     console.log(row(["GET /api/atlas/v2/orgs without auth (bare)", r0(o.getBaseline.rps), ms(o.getBaseline.p50), ms(o.getBaseline.p99), "", "", ""], ow));
     console.log(row(["GET /api/atlas/v2/orgs with a bearer token", r0(o.get.rps), ms(o.get.p50), ms(o.get.p99), `${o.getRatio.toFixed(2)}×`, `≥ ${ob.THROUGHPUT_RATIO_TARGET}× bare`, o.getRatio >= ob.THROUGHPUT_RATIO_TARGET ? "ok" : "MISS"], ow));
     console.log(`  (${o.accounts} service accounts in rotation; ${o.durationS} s per run after warm-up; loopback, the load generator on the same 2 cores)`);
