@@ -5,5 +5,5 @@ export const LAST_USED_RESOLUTION_MS = 60_000;
 
 /** Whether a use at `at` should be written, given the last one recorded. */
 export function lastUseIsNews(lastUsedAt: string | null, at: Date): boolean {
-  return !lastUsedAt || at.getTime() - new Date(lastUsedAt).getTime() >= LAST_USED_RESOLUTION_MS;
+  return !lastUsedAt || at.getTime() - Date.parse(lastUsedAt) >= LAST_USED_RESOLUTION_MS;
 }

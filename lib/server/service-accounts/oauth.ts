@@ -46,13 +46,13 @@ function clientOf(authorization: string | null, form: URLSearchParams): Client {
 }
 
 /** `store` is the writer inside a transaction for the token endpoint, the store itself for revocation. */
-async function authenticateClient(rt: Runtime, store: Pick<StoreReader, "serviceAccounts">, c: { clientId: string; clientSecret: string }) {
+async function authenticateClient(rt: Runtime, store: Pick<StoreReader, "serviceAccounts">, c: { clientId: string; clientSecret: string }, at: string) {
   const account = await store.serviceAccounts.getByClientId(c.clientId);
   const key = secretHashKey(rt);
   // The hash lookup runs whether or not the account exists, so timing does not tell them apart.
   const secret = await store.serviceAccounts.secretByHash(hashSecret(key, c.clientSecret));
   if (!account || !secret || secret.serviceAccountId !== account.id || !secretMatches(key, c.clientSecret, secret.hash)) return null;
-  if (secret.expiresAt <= now().toISOString()) return null;
+  if (secret.expiresAt <= at) return null;
   return { account, secret };
 }
 
@@ -68,6 +68,7 @@ export async function tokenEndpoint(rt: Runtime, req: { authorization: string | 
   if (grant !== "client_credentials") return json(400, { error: "unsupported_grant_type", error_description: `grant_type "${grant.slice(0, 40)}" is not supported; use client_credentials.` });
 
   const t = now();
+  const iso = t.toISOString();
   const rate = limiter(rt).take(`${client.clientId}|${req.ip ?? "-"}`, t.getTime());
   if (!rate.ok) {
     return json(429, { detail: `Too many token requests from this client and IP address. Reuse the token you have (it lasts ${ACCESS_TOKEN_TTL_SECONDS / 60} minutes) or retry in ${rate.retryAfterSeconds} s.`, error: 429, errorCode: "RATE_LIMITED", parameters: [], reason: "Too Many Requests" }, {
@@ -86,17 +87,17 @@ export async function tokenEndpoint(rt: Runtime, req: { authorization: string | 
   // issuances, and a token whose row is gone is refused by every bearer check (bearer.ts), so
   // nothing usable is ever unaudited.
   return rt.store.transaction(async (tx) => {
-    const auth = await authenticateClient(rt, tx, client);
+    const auth = await authenticateClient(rt, tx, client, iso);
     if (!auth) return invalidClient();
-    if ((await tx.serviceAccounts.countActiveTokens(auth.account.id, t.toISOString())) >= MAX_ACTIVE_TOKENS) {
+    if ((await tx.serviceAccounts.countActiveTokens(auth.account.id, iso)) >= MAX_ACTIVE_TOKENS) {
       return json(403, { error: "access_denied", error_description: `This service account already has ${MAX_ACTIVE_TOKENS} active access tokens. Reuse a token until it expires, or revoke tokens you no longer use.` });
     }
     const jti = randomBytes(16).toString("hex");
     const iat = Math.floor(t.getTime() / 1000);
     const exp = iat + ACCESS_TOKEN_TTL_SECONDS;
     const token = await signAccessToken({ iss: issuerOf(rt), sub: auth.account.clientId, client_id: auth.account.clientId, jti, iat, exp }, key);
-    await tx.serviceAccounts.insertToken({ jti, serviceAccountId: auth.account.id, secretId: auth.secret.id, issuedAt: t.toISOString(), expiresAt: new Date(exp * 1000).toISOString(), revokedAt: null });
-    if (lastUseIsNews(auth.secret.lastUsedAt, t)) await tx.serviceAccounts.touchSecret(auth.secret.id, t.toISOString());
+    await tx.serviceAccounts.insertToken({ jti, serviceAccountId: auth.account.id, secretId: auth.secret.id, issuedAt: iso, expiresAt: new Date(exp * 1000).toISOString(), revokedAt: null });
+    if (lastUseIsNews(auth.secret.lastUsedAt, t)) await tx.serviceAccounts.touchSecret(auth.secret.id, iso);
     await recordAudit(tx, { id: auth.account.id, label: `service account ${auth.account.name} (${auth.account.clientId})`, ip: req.ip }, { action: "oauth.token_issued", target: `service_account:${auth.account.clientId}`, orgId: auth.account.orgId, projectId: null, detail: { jti, secretId: auth.secret.id } });
     return json(200, { access_token: token, token_type: "Bearer", expires_in: ACCESS_TOKEN_TTL_SECONDS }, { "ratelimit-limit": String(rt.config.oauthTokensPerMinute), "ratelimit-remaining": String(rate.remaining) });
   }, { durability: "relaxed" });
@@ -107,7 +108,7 @@ export async function revokeEndpoint(rt: Runtime, req: { authorization: string |
   const form = new URLSearchParams(/^application\/x-www-form-urlencoded\b/i.test(req.contentType ?? "") ? req.body : "");
   const client = clientOf(req.authorization, form);
   if (!client.ok) return client.reply;
-  const auth = await authenticateClient(rt, rt.store, client);
+  const auth = await authenticateClient(rt, rt.store, client, now().toISOString());
   if (!auth) return invalidClient();
   const token = form.get("token");
   if (!token) return json(400, { error: "invalid_request", error_description: "token is missing." });
