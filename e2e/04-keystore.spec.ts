@@ -1,11 +1,11 @@
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Download, Page } from "@playwright/test";
 import { expectNoSeriousA11yViolations } from "./support/a11y";
 import { expect, test } from "./support/fixtures";
 import { exportCertificateAs } from "./support/keystore";
+import { scratchDir } from "./support/scratch";
 import { captureAction, replay } from "./support/server-actions";
 
 // The Niagara seed, steps 1.1 and 1.3, in the browser and in the seed's words: create a CA
@@ -15,7 +15,7 @@ import { captureAction, replay } from "./support/server-actions";
 test.describe.configure({ mode: "serial" });
 
 const OPENSSL = process.env.OPENSSL_PATH ?? "openssl";
-const dir = mkdtempSync(join(tmpdir(), "gatehouse-e2e-ks-"));
+const dir = scratchDir("gatehouse-e2e-ks-");
 let clientUrl = "";
 let exportAction: Awaited<ReturnType<typeof captureAction>> | undefined;
 
@@ -66,7 +66,7 @@ test("Cert Request → Certificate Signer → Import → the green shield", asyn
   await csrDialog.getByLabel("Entry password").fill("client-password-1");
   const [csr] = await Promise.all([page.waitForEvent("download"), csrDialog.getByRole("button", { name: "OK" }).click()]);
   expect(csr.suggestedFilename()).toBe("niagara.csr");
-  const csrPath = join(dir, "niagara.csr");
+  const csrPath = join(dir(), "niagara.csr");
   await csr.saveAs(csrPath);
   execFileSync(OPENSSL, ["req", "-in", csrPath, "-noout", "-verify"], { stdio: "pipe" });
 
@@ -83,7 +83,7 @@ test("Cert Request → Certificate Signer → Import → the green shield", asyn
   await form.getByLabel("CA password").fill("ca-password-1");
   const [pem] = await Promise.all([page.waitForEvent("download"), form.getByRole("button", { name: "Sign", exact: true }).click()]);
   expect(pem.suggestedFilename()).toBe("niagara-station.pem");
-  const pemPath = join(dir, "niagara-station.pem");
+  const pemPath = join(dir(), "niagara-station.pem");
   await pem.saveAs(pemPath);
 
   await page.getByRole("button", { name: "Import into Key Store" }).click();
@@ -91,7 +91,7 @@ test("Cert Request → Certificate Signer → Import → the green shield", asyn
   await expect(page.locator("[data-shield]").first()).toHaveAttribute("data-shield", "green");
   await expect(page.getByRole("list", { name: /Certificate chain/ })).toContainText("plant-ca");
   // openssl agrees with the shield and with the MongoDB user name.
-  const caPath = join(dir, "plant-ca.pem");
+  const caPath = join(dir(), "plant-ca.pem");
   await exportCertificateAs(page, state.projectId, "plant-ca", caPath);
   expect(execFileSync(OPENSSL, ["verify", "-CAfile", caPath, pemPath]).toString()).toContain("OK");
   expect(execFileSync(OPENSSL, ["x509", "-in", pemPath, "-noout", "-subject", "-nameopt", "RFC2253"]).toString().trim()).toBe("subject=CN=niagara-station,OU=Stations,O=Plant Ops,C=US");
@@ -108,7 +108,7 @@ test("export with the private key: the PEM for MongoDB drivers opens with its pa
   exportAction = await captureAction(page, async () => {
     [download] = await Promise.all([page.waitForEvent("download"), dialog.getByRole("button", { name: "Export", exact: true }).click()]);
   });
-  const path = join(dir, "combined.pem");
+  const path = join(dir(), "combined.pem");
   await download!.saveAs(path);
   const text = readFileSync(path, "utf8");
   expect(text).toMatch(/^-----BEGIN ENCRYPTED PRIVATE KEY-----/);
@@ -144,4 +144,3 @@ test("the audit trail names who exported which key", async ({ ownerPage: page, s
   await expect(page.getByRole("table", { name: "Audit events" }).getByRole("cell", { name: /rita/ }).first()).toBeVisible();
 });
 
-test.afterAll(() => rmSync(dir, { recursive: true, force: true }));

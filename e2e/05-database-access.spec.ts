@@ -1,9 +1,8 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expectNoSeriousA11yViolations } from "./support/a11y";
 import { expect, test } from "./support/fixtures";
 import { exportCertificateAs } from "./support/keystore";
+import { scratchDir } from "./support/scratch";
 import { captureAction, replay } from "./support/server-actions";
 
 // The Niagara seed, steps 1.2 and 1.4: upload the CA in Security › Advanced (Self-managed X.509
@@ -11,12 +10,12 @@ import { captureAction, replay } from "./support/server-actions";
 // RFC 2253 subject, picked from the Key Store. Builds on 04-keystore (plant-ca, niagara).
 test.describe.configure({ mode: "serial" });
 
-const dir = mkdtempSync(join(tmpdir(), "gatehouse-e2e-dba-"));
+const dir = scratchDir("gatehouse-e2e-dba-");
 const USER = "CN=niagara-station,OU=Stations,O=Plant Ops,C=US";
 let addUser: Awaited<ReturnType<typeof captureAction>> | undefined;
 
 test("1.2 upload the CA exported from the Key Store in Security › Advanced", async ({ ownerPage: page, state }) => {
-  const caPath = join(dir, "plant-ca.pem");
+  const caPath = join(dir(), "plant-ca.pem");
   await exportCertificateAs(page, state.projectId, "plant-ca", caPath);
 
   await page.getByRole("navigation", { name: "Sections" }).getByRole("link", { name: "Advanced" }).click();
@@ -74,4 +73,3 @@ test("Project Read Only sees the users and the CA but cannot change them (404 on
   await expect(page.getByRole("button", { name: "Edit" })).toHaveCount(0);
 });
 
-test.afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,12 +1,12 @@
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Page } from "@playwright/test";
 import { expectNoSeriousA11yViolations } from "./support/a11y";
 import { expect, test } from "./support/fixtures";
 import { exportCertificateAs } from "./support/keystore";
 import { startMongoTestServer, type MongoTestServer } from "./support/mongo-test-server";
+import { scratchDir } from "./support/scratch";
 import { captureAction, replay } from "./support/server-actions";
 
 // The Niagara seed, steps 2.1/2.2, in the browser: a deployment (the wire-protocol test server,
@@ -17,7 +17,7 @@ import { captureAction, replay } from "./support/server-actions";
 test.describe.configure({ mode: "serial" });
 
 const OPENSSL = process.env.OPENSSL_PATH ?? "openssl";
-const dir = mkdtempSync(join(tmpdir(), "gatehouse-e2e-conn-"));
+const dir = scratchDir("gatehouse-e2e-conn-");
 const USER = "CN=niagara-station,OU=Stations,O=Plant Ops,C=US";
 let server: MongoTestServer;
 let createAction: Awaited<ReturnType<typeof captureAction>> | undefined;
@@ -25,7 +25,7 @@ let connectorUrl = "";
 
 /** A deployment's own PKI, made by openssl: a CA and a server certificate for localhost / 127.0.0.1. */
 function opensslServerPki() {
-  const f = (n: string) => join(dir, n);
+  const f = (n: string) => join(dir(), n);
   const ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"];
   execFileSync(OPENSSL, ["req", "-x509", ...ec, "-keyout", f("db-ca.key"), "-out", f("db-ca.pem"), "-subj", "/O=Plant Ops/CN=Plant DB CA", "-days", "30", "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign"], { stdio: "pipe" });
   execFileSync(OPENSSL, ["req", ...ec, "-keyout", f("server.key"), "-out", f("server.csr"), "-subj", "/O=Plant DB/CN=localhost"], { stdio: "pipe" });
@@ -57,13 +57,12 @@ test.beforeAll(() => {
 
 test.afterAll(async () => {
   await server?.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 test("2.1 a connector with Client Certificate Authentication connects and says who it is connected as", async ({ ownerPage: page, state }) => {
   // The deployment trusts the project's CA for client certificates, and its admin has run the
   // mongosh commands Database Access showed (05): the X.509 user exists in $external.
-  const clientCa = join(dir, "plant-ca.pem");
+  const clientCa = join(dir(), "plant-ca.pem");
   await exportCertificateAs(page, state.projectId, "plant-ca", clientCa);
   server = await startMongoTestServer({ tls: { key: serverPki.key, cert: serverPki.cert, ca: readFileSync(clientCa, "utf8") }, version: "7.0.14" });
   server.users.add({ db: "$external", user: USER, roles: [{ role: "readWriteAnyDatabase", db: "admin" }] });
@@ -109,7 +108,7 @@ test("the combined PEM downloads from the connector and opens with its password 
   await dialog.getByLabel("Confirm export password").fill("driver-password");
   const [download] = await Promise.all([page.waitForEvent("download"), dialog.getByRole("button", { name: "Export" }).click()]);
   expect(download.suggestedFilename()).toBe("niagara-combined.pem");
-  const path = join(dir, "niagara-combined.pem");
+  const path = join(dir(), "niagara-combined.pem");
   await download.saveAs(path);
   execFileSync(OPENSSL, ["pkey", "-in", path, "-passin", "pass:driver-password", "-noout"]);
   expect(execFileSync(OPENSSL, ["x509", "-in", path, "-noout", "-subject", "-nameopt", "RFC2253"]).toString().trim()).toBe(`subject=${USER}`);
