@@ -31,8 +31,7 @@ export type FixedRateRounds = {
   medianServerP99: number;
   p50: number;
   rps: number;
-  /** Medians over rounds of the hypervisor's steal (% of all CPU time) and of the server's main-thread CPU per request (ms). */
-  medianStealPct: number | null;
+  /** The median over rounds of the server's main-thread CPU per request (ms). */
   medianMainCpuMs: number | null;
   /** Reported, not judged: the rounds during which the hypervisor stole under QUIET_STEAL_PCT of the CPU, and their median p99. */
   quiet: { rounds: number; medianP99: number | null };
@@ -80,7 +79,6 @@ function summarize(rounds: FixedRound[]): FixedRateRounds {
     medianServerP99: median(rounds.map((r) => r.serverP99 ?? NaN)),
     p50: nearestRank(all, 50),
     rps: rounds.reduce((a, r) => a + r.rps, 0) / rounds.length,
-    medianStealPct: rounds.every((r) => r.stealPct !== null) ? median(rounds.map((r) => r.stealPct!)) : null,
     medianMainCpuMs: rounds.every((r) => r.mainCpuMsPerRequest !== null) ? median(rounds.map((r) => r.mainCpuMsPerRequest!)) : null,
     quiet: ((q) => ({ rounds: q.length, medianP99: q.length ? median(q.map((r) => r.p99)) : null }))(rounds.filter((r) => r.stealPct !== null && r.stealPct < QUIET_STEAL_PCT)),
   };

@@ -12,10 +12,6 @@ export function requireUser(ctx: Ctx): asserts ctx is Ctx & { principal: NonNull
   }
 }
 
-/**
- * authorize() plus the audit trail: a refusal is recorded (in its own transaction, as the
- * change it refused never happens) and surfaces as NOT_FOUND.
- */
 // A console page's layout and the page itself both check access (project.read, then e.g.
 // project.members.read), with the request's one ctx (lib/next/request.ts caches it per request):
 // a refused view is one refusal, so a target's first refusal in a ctx is recorded and later ones
@@ -30,6 +26,10 @@ function firstDenial(ctx: PrincipalCtx, target: string): boolean {
   return true;
 }
 
+/**
+ * authorize() plus the audit trail: a refusal is recorded (in its own transaction, as the
+ * change it refused never happens) and surfaces as NOT_FOUND.
+ */
 async function guard(ctx: PrincipalCtx, permission: string, scope: { orgId: string; projectId?: string }, target: string, check: () => void) {
   try {
     check();

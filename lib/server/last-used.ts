@@ -1,5 +1,6 @@
-// "Last used" of a credential (an API key, a service account's secret) is kept to the minute, as
-// the console shows it: a busy client must not turn every request into one more row write.
+// "Last used" of a credential (an API key, a service account's secret, a console session) is kept
+// to the minute, as the console shows it: a busy client must not turn every request into one
+// more row write. A session's idle timeout is counted in minutes, so it loses nothing either.
 
 export const LAST_USED_RESOLUTION_MS = 60_000;
 

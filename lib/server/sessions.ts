@@ -2,6 +2,7 @@ import "server-only";
 import { createHash, randomBytes } from "node:crypto";
 import { now } from "../clock";
 import type { StoreWriter, UserRecord } from "../store/types";
+import { lastUseIsNews } from "./last-used";
 import type { Runtime } from "./runtime";
 
 export const SESSION_COOKIE = "gh_session";
@@ -49,8 +50,6 @@ export async function resolveSession(rt: Runtime, token: string | undefined): Pr
   }
   const user = await rt.store.users.get(s.userId);
   if (!user) return null;
-  if (t.getTime() - new Date(s.lastSeenAt).getTime() > 60_000) {
-    await rt.store.transaction((tx) => tx.sessions.touch(idHash, t.toISOString()));
-  }
+  if (lastUseIsNews(s.lastSeenAt, t)) await rt.store.transaction((tx) => tx.sessions.touch(idHash, t.toISOString()));
   return { user, idHash };
 }

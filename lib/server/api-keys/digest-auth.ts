@@ -5,10 +5,10 @@ import { now } from "../../clock";
 import { DEFAULT_NONCE_TTL_MS, DigestReplayCache, replayWindowMs, verifyDigest } from "../../digest";
 import { ipAllowed } from "../../oauth/ip-access";
 import { deriveKey, unsealString } from "../../secrets";
+import { lastUseIsNews } from "../last-used";
 import { perStore } from "../per-store";
 import type { Runtime } from "../runtime";
 import { privateKeyPurpose } from "./manage";
-import { lastUseIsNews } from "../last-used";
 
 // HTTP Digest (RFC 7616) for programmatic API keys: the public key is the user name, the private
 // key the password. Nonces are stateless and HMAC-signed; an expired one asks for a retry

@@ -5,6 +5,7 @@ import { now } from "../../clock";
 import { verifyAccessToken } from "../../oauth/access-token";
 import { ipAllowed } from "../../oauth/ip-access";
 import type { Runtime } from "../runtime";
+import { serviceAccountLabel } from "./dto";
 import { issuerOf } from "./oauth";
 import { publicKeyFor } from "./signing-keys";
 
@@ -36,5 +37,5 @@ export async function authenticateBearer(rt: Runtime, token: string, ip: string 
   }
   const projectRoles: Record<string, ProjectRole[]> = {};
   for (const p of await rt.store.serviceAccounts.projects(account.id)) projectRoles[p.projectId] = p.roles;
-  return { ok: true, principal: { kind: "service_account", id: account.id, label: `service account ${account.name} (${account.clientId})`, orgRoles: { [account.orgId]: account.roles }, projectRoles } };
+  return { ok: true, principal: { kind: "service_account", id: account.id, label: serviceAccountLabel(account), orgRoles: { [account.orgId]: account.roles }, projectRoles } };
 }

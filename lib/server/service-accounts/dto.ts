@@ -5,6 +5,9 @@ import type { StoreReader } from "../../store/types";
 
 export const EXPIRY_WARNING_MS = 7 * 86_400_000;
 
+/** How a service account is named as a principal and in the audit trail. */
+export const serviceAccountLabel = (a: Pick<ServiceAccountRecord, "name" | "clientId">) => `service account ${a.name} (${a.clientId})`;
+
 export type SecretDto = { id: string; createdAt: string; expiresAt: string; lastUsedAt: string | null; maskedSecretValue: string; expired: boolean; expiringSoon: boolean };
 export type ServiceAccountDto = {
   clientId: string;

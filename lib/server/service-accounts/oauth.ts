@@ -6,8 +6,10 @@ import { ACCESS_TOKEN_TTL_SECONDS, signAccessToken } from "../../oauth/access-to
 import { parseBasicAuth, secretMatches, hashSecret } from "../../oauth/credentials";
 import { FixedWindowLimiter } from "../../oauth/rate-limit";
 import type { StoreReader } from "../../store";
+import type { ServiceAccountRecord } from "../../store/service-accounts-types";
 import { lastUseIsNews } from "../last-used";
 import type { Runtime } from "../runtime";
+import { serviceAccountLabel } from "./dto";
 import { secretHashKey } from "./manage";
 import { activeSigningKey } from "./signing-keys";
 
@@ -22,6 +24,7 @@ const json = (status: number, body: Record<string, unknown> | null, headers: Rec
 const invalidClient = () => json(401, { error: "invalid_client", error_description: "Client authentication failed: unknown client, or a wrong, revoked or expired secret." }, { "www-authenticate": 'Basic realm="Gatehouse", charset="UTF-8"' });
 
 export const issuerOf = (rt: Runtime) => rt.config.publicUrl ?? "urn:gatehouse";
+const accountActor = (a: ServiceAccountRecord, ip: string | null) => ({ id: a.id, label: serviceAccountLabel(a), ip });
 
 const g = globalThis as unknown as { __gatehouseTokenLimiter?: FixedWindowLimiter };
 function limiter(rt: Runtime) {
@@ -98,7 +101,7 @@ export async function tokenEndpoint(rt: Runtime, req: { authorization: string | 
     const token = await signAccessToken({ iss: issuerOf(rt), sub: auth.account.clientId, client_id: auth.account.clientId, jti, iat, exp }, key);
     await tx.serviceAccounts.insertToken({ jti, serviceAccountId: auth.account.id, secretId: auth.secret.id, issuedAt: iso, expiresAt: new Date(exp * 1000).toISOString(), revokedAt: null });
     if (lastUseIsNews(auth.secret.lastUsedAt, t)) await tx.serviceAccounts.touchSecret(auth.secret.id, iso);
-    await recordAudit(tx, { id: auth.account.id, label: `service account ${auth.account.name} (${auth.account.clientId})`, ip: req.ip }, { action: "oauth.token_issued", target: `service_account:${auth.account.clientId}`, orgId: auth.account.orgId, projectId: null, detail: { jti, secretId: auth.secret.id } });
+    await recordAudit(tx, accountActor(auth.account, req.ip), { action: "oauth.token_issued", target: `service_account:${auth.account.clientId}`, orgId: auth.account.orgId, projectId: null, detail: { jti, secretId: auth.secret.id } });
     return json(200, { access_token: token, token_type: "Bearer", expires_in: ACCESS_TOKEN_TTL_SECONDS }, { "ratelimit-limit": String(rt.config.oauthTokensPerMinute), "ratelimit-remaining": String(rate.remaining) });
   }, { durability: "relaxed" });
 }
@@ -114,11 +117,14 @@ export async function revokeEndpoint(rt: Runtime, req: { authorization: string |
   if (!token) return json(400, { error: "invalid_request", error_description: "token is missing." });
   // The signature is not needed to revoke: the jti must belong to this client's account.
   const jti = jtiOf(token);
-  const rec = jti ? await rt.store.serviceAccounts.getToken(jti) : null;
-  if (rec && rec.serviceAccountId === auth.account.id && !rec.revokedAt) {
+  // Checked and revoked in one transaction: two revocations of one token arriving together
+  // record one event.
+  if (jti) {
     await rt.store.transaction(async (tx) => {
+      const rec = await tx.serviceAccounts.getToken(jti);
+      if (!rec || rec.serviceAccountId !== auth.account.id || rec.revokedAt) return;
       await tx.serviceAccounts.revokeToken(rec.jti, now().toISOString());
-      await recordAudit(tx, { id: auth.account.id, label: `service account ${auth.account.name} (${auth.account.clientId})`, ip: req.ip }, { action: "oauth.token_revoked", target: `service_account:${auth.account.clientId}`, orgId: auth.account.orgId, projectId: null, detail: { jti: rec.jti } });
+      await recordAudit(tx, accountActor(auth.account, req.ip), { action: "oauth.token_revoked", target: `service_account:${auth.account.clientId}`, orgId: auth.account.orgId, projectId: null, detail: { jti: rec.jti } });
     });
   }
   return { status: 200, body: null, headers: { "cache-control": "no-store" } };

@@ -177,6 +177,15 @@ describe("OAuth 2.0 token endpoint", () => {
     expect(issued).toHaveLength(MAX_ACTIVE_TOKENS);
   });
 
+  it("revoke: two revocations of one token arriving together record one event", async () => {
+    const sa = await create();
+    const s = sa.secrets[0]!.secret;
+    const token = await tokenFor(sa.clientId, s);
+    const revoke = () => revokeEndpoint(rt, { authorization: basic(sa.clientId, s), contentType: FORM, body: `token=${token}`, ip: IP });
+    expect((await Promise.all([revoke(), revoke()])).map((r) => r.status)).toEqual([200, 200]);
+    expect((await auditTrail(rt)).filter((e) => e.action === "oauth.token_revoked")).toHaveLength(1);
+  });
+
   it("revoke: 200 with an empty body; the token then fails on the API", async () => {
     const sa = await create();
     const s = sa.secrets[0]!.secret;
