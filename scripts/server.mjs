@@ -9,6 +9,7 @@
 import { createServer } from "node:http";
 import next from "next";
 import { monitorEventLoopDelay } from "node:perf_hooks";
+import { sendHeadersWithBody } from "./http-writes.mjs";
 
 const port = Number(process.env.PORT || 3000);
 // Containers set HOSTNAME to the machine's name; only an address or "localhost" is a bind address.
@@ -49,6 +50,7 @@ const server = createServer((req, res) => {
     loopDelay.reset();
     return;
   }
+  sendHeadersWithBody(res);
   if (!trustProxy) for (const h of FORWARDING) delete req.headers[h];
   const len = Number(req.headers["content-length"] ?? 0);
   if (len > maxBody) {
