@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { request } from "node:http";
 import { join } from "node:path";
 import type { Page } from "@playwright/test";
 import { expectNoSeriousA11yViolations } from "./support/a11y";
@@ -400,6 +401,49 @@ test("Rita reads her project's audit trail, which shows her own refusals there",
   await expect(events.getByRole("cell", { name: "authz.denied", exact: true }).first()).toBeVisible();
   // Only this project: nothing about the other one.
   await expect(events.getByText(`project:${secondProjectId}`)).toHaveCount(0);
+});
+
+// scripts/server.mjs decides the client's address, not the client: the sign-in throttle and the
+// audit trail key on it. A client talking to the port directly must not be able to name another.
+test("a forged X-Forwarded-For is dropped: Rita's sign-in is audited with the address she really came from", async ({ browser, ownerPage: owner }) => {
+  const { orgId } = saved();
+  const forged = "203.0.113.77";
+  const context = await browser.newContext({ extraHTTPHeaders: { "x-forwarded-for": forged, "x-real-ip": forged, forwarded: `for=${forged}` } });
+  try {
+    const page = await context.newPage();
+    await page.goto("/login");
+    const form = page.getByRole("form", { name: "Sign in" });
+    await form.getByLabel("Email").fill(READER.email);
+    await form.getByLabel("Password").fill(READER.password);
+    await form.getByRole("button", { name: "Sign in" }).click();
+    await expect(page).toHaveURL(`/orgs/${orgId}`);
+  } finally {
+    await context.close();
+  }
+  await owner.goto(`/orgs/${orgId}/audit`);
+  const events = JSON.parse(await download(owner, "Export JSON")) as (AuditRow & { ip: string | null })[];
+  expect(events.filter((e) => e.ip?.includes(forged))).toEqual([]);
+  // Oldest first: the last sign-in is the one just made.
+  expect(events.filter((e) => e.action === "auth.login" && e.outcome === "success").at(-1)).toMatchObject({ actorLabel: READER.email, ip: expect.stringMatching(/^(::ffff:)?127\.0\.0\.1$/) });
+});
+
+test("a request announcing a body over the limit gets 413 and a JSON error, without its body being read", async ({ baseURL }) => {
+  const url = new URL(baseURL!);
+  const res = await new Promise<{ status: number; type: string | undefined; body: string }>((resolve, reject) => {
+    const req = request({ host: url.hostname, port: url.port, method: "POST", path: "/api/oauth/token", headers: { "content-type": "application/x-www-form-urlencoded", "content-length": String(3 * 1024 * 1024) } }, (r) => {
+      let body = "";
+      r.setEncoding("utf8");
+      r.on("data", (c) => (body += c));
+      r.on("end", () => resolve({ status: r.statusCode!, type: r.headers["content-type"], body }));
+    });
+    req.on("error", reject);
+    req.setTimeout(10_000, () => req.destroy(new Error("no answer within 10 s: the server is waiting for the body")));
+    // Only the headers: the server must answer without waiting for the 3 MB it was promised.
+    req.flushHeaders();
+  });
+  expect(res.status).toBe(413);
+  expect(res.type).toBe("application/json");
+  expect(JSON.parse(res.body)).toMatchObject({ error: 413, errorCode: "PAYLOAD_TOO_LARGE", reason: "Payload Too Large" });
 });
 
 type AuditRow = { action: string; outcome: string; actorLabel: string; target: string };
