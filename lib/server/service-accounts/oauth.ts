@@ -1,6 +1,6 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
-import { recordAudit } from "../../audit";
+import { recordAudit, type Actor } from "../../audit";
 import { now } from "../../clock";
 import { ACCESS_TOKEN_TTL_SECONDS, signAccessToken } from "../../oauth/access-token";
 import { parseBasicAuth, secretMatches, hashSecret } from "../../oauth/credentials";
@@ -24,7 +24,7 @@ const json = (status: number, body: Record<string, unknown> | null, headers: Rec
 const invalidClient = () => json(401, { error: "invalid_client", error_description: "Client authentication failed: unknown client, or a wrong, revoked or expired secret." }, { "www-authenticate": 'Basic realm="Gatehouse", charset="UTF-8"' });
 
 export const issuerOf = (rt: Runtime) => rt.config.publicUrl ?? "urn:gatehouse";
-const accountActor = (a: ServiceAccountRecord, ip: string | null) => ({ id: a.id, label: serviceAccountLabel(a), ip });
+const accountActor = (a: ServiceAccountRecord, ip: string | null): Actor => ({ id: a.id, label: serviceAccountLabel(a), ip });
 
 const g = globalThis as unknown as { __gatehouseTokenLimiter?: FixedWindowLimiter };
 function limiter(rt: Runtime) {
