@@ -10,7 +10,7 @@
 // Token requests cycle over many service accounts (each may hold 100 active tokens, as in Atlas).
 import autocannon from "autocannon";
 import { join } from "node:path";
-import { startServer } from "./bench-server";
+import { startFloorServer, startServer } from "./bench-server";
 import { nearestRank, openLoopInChild, type OpenLoopResult } from "./load-open";
 import { loadDelta, sampleLoad, type LoadDelta } from "./machine-load";
 
@@ -47,8 +47,10 @@ export type OAuthBench = {
   tokenBaseline: Run;
   /** Open loop: one request every 1/FIXED_RATE s, latency from each request's due time. */
   tokenFixedRate: FixedRateRounds;
-  /** The bare route at the same fixed rate: what this machine gives a route that does nothing else. */
+  /** The bare route at the same fixed rate: what this machine gives a Next.js route that does nothing else. */
   tokenBaselineFixedRate: FixedRateRounds;
+  /** Reported, not judged: a plain node:http server that costs nothing (scripts/floor-server.mjs), the same rounds. */
+  floorFixedRate: FixedRateRounds;
   get: Run;
   getBaseline: Run;
   tokenRatio: number;
@@ -106,6 +108,10 @@ export async function benchOAuth(opts: { dataDir: string; logFile: string; durat
   process.env.GATEHOUSE_BENCH_BASELINE = "1";
   process.env.GATEHOUSE_OAUTH_TOKENS_PER_MINUTE = "1000000";
   const server = await startServer("server", opts.dataDir, opts.logFile);
+  const floor = await startFloorServer().catch(async (err: unknown) => {
+    await server.stop();
+    throw err;
+  });
   try {
     const basic = creds.map((c) => `Basic ${Buffer.from(`${c.clientId}:${c.secret}`).toString("base64")}`);
     let i = 0;
@@ -124,35 +130,39 @@ export async function benchOAuth(opts: { dataDir: string; logFile: string; durat
     const token = await run({ ...tokenReq("/api/oauth/token"), ...base });
     opts.log?.(`token endpoint ${token.rps.toFixed(0)} req/s vs bare route ${tokenBaseline.rps.toFixed(0)} req/s`);
     const loop = async () => (await (await fetch(`${server.url}/__bench/event-loop`)).json()) as { p99: number; max: number };
-    const fixedRate = async (path: string): Promise<FixedRound> => {
-      await loop(); // resets the server's histogram
-      const before = sampleLoad(server.pid);
+    type Target = "token" | "bare" | "floor";
+    const fixedRate = async (target: Target): Promise<FixedRound> => {
+      const path = target === "bare" ? "/api/bench-baseline/token" : "/api/oauth/token";
+      const [url, pid] = target === "floor" ? [floor.url, floor.pid] : [server.url, server.pid];
+      if (target !== "floor") await loop(); // resets the server's histogram
+      const before = sampleLoad(pid);
       const r = await openLoopInChild({
-        url: server.url,
+        url,
         rate: FIXED_RATE,
         durationS: FIXED_RATE_ROUND_SECONDS,
         keepLatencies: true,
         requests: basic.map((authorization) => ({ method: "POST", path, body: "grant_type=client_credentials", headers: { "content-type": "application/x-www-form-urlencoded", authorization } })),
       });
-      const load = loadDelta(before, sampleLoad(server.pid), r.sent);
-      return { ...r, ...load, eventLoop: await loop() };
+      const load = loadDelta(before, sampleLoad(pid), r.sent);
+      return { ...r, ...load, ...(target === "floor" ? {} : { eventLoop: await loop() }) };
     };
-    const tokenRounds: FixedRound[] = [];
-    const baselineRounds: FixedRound[] = [];
+    const rounds: Record<Target, FixedRound[]> = { token: [], bare: [], floor: [] };
+    const targets: Target[] = ["token", "bare", "floor"];
     for (let r = 0; r < (opts.rounds ?? FIXED_RATE_ROUNDS); r++) {
-      // Alternating, so a noisy stretch of the machine falls on both routes alike.
-      const [first, second] = r % 2 ? ["/api/bench-baseline/token", "/api/oauth/token"] : ["/api/oauth/token", "/api/bench-baseline/token"];
-      const a = await fixedRate(first);
-      const b = await fixedRate(second);
-      (first === "/api/oauth/token" ? tokenRounds : baselineRounds).push(a);
-      (second === "/api/oauth/token" ? tokenRounds : baselineRounds).push(b);
-      const [tk, bl] = [tokenRounds.at(-1)!, baselineRounds.at(-1)!];
+      // Rotating the order, so a noisy stretch of the machine falls on every route alike.
+      for (let k = 0; k < targets.length; k++) {
+        const t = targets[(r + k) % targets.length]!;
+        rounds[t].push(await fixedRate(t));
+      }
+      const [tk, bl, fl] = [rounds.token.at(-1)!, rounds.bare.at(-1)!, rounds.floor.at(-1)!];
       const where = (x: FixedRound) => `handler p99 ${x.serverP99 ?? "?"} ms, event-loop delay p99 ${x.eventLoop?.p99 ?? "?"} / max ${x.eventLoop?.max ?? "?"} ms, main-thread CPU ${x.mainCpuMsPerRequest ?? "?"} ms/request, steal ${x.stealPct ?? "?"}%`;
-      opts.log?.(`  round ${r + 1}: p99 token ${tk.p99} ms (${where(tk)}); bare ${bl.p99} ms (${where(bl)})`);
+      opts.log?.(`  round ${r + 1}: p99 token ${tk.p99} ms (${where(tk)}); bare ${bl.p99} ms (${where(bl)}); floor ${fl.p99} ms (steal ${fl.stealPct ?? "?"}%)`);
     }
-    const tokenFixedRate = summarize(tokenRounds);
-    const tokenBaselineFixedRate = summarize(baselineRounds);
-    opts.log?.(`token endpoint at ${FIXED_RATE} req/s (open loop, ${tokenRounds.length} × ${FIXED_RATE_ROUND_SECONDS} s): median round p99 ${tokenFixedRate.medianP99} ms, pooled p99 ${tokenFixedRate.pooledP99} ms (bare route: ${tokenBaselineFixedRate.medianP99} / ${tokenBaselineFixedRate.pooledP99} ms)`);
+    const tokenRounds = rounds.token;
+    const tokenFixedRate = summarize(rounds.token);
+    const tokenBaselineFixedRate = summarize(rounds.bare);
+    const floorFixedRate = summarize(rounds.floor);
+    opts.log?.(`token endpoint at ${FIXED_RATE} req/s (open loop, ${tokenRounds.length} × ${FIXED_RATE_ROUND_SECONDS} s): median round p99 ${tokenFixedRate.medianP99} ms, pooled p99 ${tokenFixedRate.pooledP99} ms (bare route: ${tokenBaselineFixedRate.medianP99} / ${tokenBaselineFixedRate.pooledP99} ms; machine floor: ${floorFixedRate.medianP99} / ${floorFixedRate.pooledP99} ms)`);
 
     const minted = (await (await fetch(`${server.url}/api/oauth/token`, { method: "POST", headers: { authorization: basic[0]!, "content-type": "application/x-www-form-urlencoded" }, body: "grant_type=client_credentials" })).json()) as { access_token: string };
     const getReq = { url: `${server.url}/api/atlas/v2/orgs`, headers: { authorization: `Bearer ${minted.access_token}`, accept: "application/vnd.atlas.2023-01-01+json" } };
@@ -164,9 +174,10 @@ export async function benchOAuth(opts: { dataDir: string; logFile: string; durat
     opts.log?.(`bearer GET ${get.rps.toFixed(0)} req/s vs the same GET without auth ${getBaseline.rps.toFixed(0)} req/s`);
     const tokenRatio = token.rps / tokenBaseline.rps;
     const getRatio = get.rps / getBaseline.rps;
-    const clean = [token, tokenBaseline, ...tokenRounds, ...baselineRounds, get, getBaseline].every((r) => r.non2xx === 0 && r.errors === 0);
-    return { accounts, durationS: opts.durationS, token, tokenBaseline, tokenFixedRate, tokenBaselineFixedRate, get, getBaseline, tokenRatio, getRatio, pass: clean && tokenRatio >= THROUGHPUT_RATIO_TARGET && getRatio >= THROUGHPUT_RATIO_TARGET && tokenFixedRate.medianP99 < P99_TARGET_MS };
+    const clean = [token, tokenBaseline, ...rounds.token, ...rounds.bare, ...rounds.floor, get, getBaseline].every((r) => r.non2xx === 0 && r.errors === 0);
+    return { accounts, durationS: opts.durationS, token, tokenBaseline, tokenFixedRate, tokenBaselineFixedRate, floorFixedRate, get, getBaseline, tokenRatio, getRatio, pass: clean && tokenRatio >= THROUGHPUT_RATIO_TARGET && getRatio >= THROUGHPUT_RATIO_TARGET && tokenFixedRate.medianP99 < P99_TARGET_MS };
   } finally {
+    await floor.stop();
     await server.stop();
     delete process.env.GATEHOUSE_BENCH_BASELINE;
     delete process.env.GATEHOUSE_OAUTH_TOKENS_PER_MINUTE;

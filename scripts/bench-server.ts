@@ -2,6 +2,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createWriteStream, readFileSync } from "node:fs";
 import { createServer } from "node:net";
+import { join } from "node:path";
 import { ROOT, serverCommand } from "./build-state.mjs";
 
 export type StartKind = "server" | "npm start";
@@ -87,6 +88,39 @@ export async function startServer(kind: StartKind, dataDir: string, logFile: str
   await stop();
   const tail = readFileSync(logFile, "utf8").split("\n").slice(-15).join("\n");
   throw new Error(`${kind} did not become healthy (${exited ?? `no 200 from /api/health within ${timeoutMs} ms`}). Last log lines:\n${tail}`);
+}
+
+/**
+ * The machine floor (scripts/floor-server.mjs) in a process of its own, so neither the bench's heap
+ * nor Gatehouse's shares its event loop. Resolves once it prints its port.
+ */
+export async function startFloorServer(timeoutMs = 10_000): Promise<{ url: string; pid: number | undefined; stop(): Promise<void> }> {
+  const child = spawn(process.execPath, [join(ROOT, "scripts", "floor-server.mjs")], { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, NODE_OPTIONS: "" } });
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const gone = new Promise<void>((r) => child.once("exit", () => r()));
+    child.kill("SIGTERM");
+    await gone;
+  };
+  try {
+    const port = await new Promise<number>((resolve, reject) => {
+      let out = "";
+      const timer = setTimeout(() => reject(new Error(`the floor server printed no port within ${timeoutMs} ms`)), timeoutMs);
+      child.once("exit", (code) => reject(new Error(`the floor server exited (code ${code}) before listening`)));
+      child.stdout!.on("data", (d: Buffer) => {
+        out += d.toString("utf8");
+        const m = /listening (\d+)/.exec(out);
+        if (m) {
+          clearTimeout(timer);
+          resolve(Number(m[1]));
+        }
+      });
+    });
+    return { url: `http://127.0.0.1:${port}`, pid: child.pid, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
 }
 
 export function percentile(sorted: number[], p: number): number {

@@ -262,6 +262,9 @@ async function main() {
     console.log(row([`  bare route at ${ob.FIXED_RATE} req/s (reference), median round p99`, r0(fb.rps), ms(fb.p50), `${fb.medianP99.toFixed(1)} ms`, "", "", ""], ow));
     console.log(`    rounds' p99: ${rounds(fb)} ms; all requests pooled: p99 ${fb.pooledP99.toFixed(1)} ms; the server's own time, median round p99: ${fb.medianServerP99.toFixed(1)} ms`);
     console.log(`    ${machine(fb)}`);
+    const fl = o.floorFixedRate;
+    console.log(row([`  plain node:http server, no Next.js (machine floor), median round p99`, r0(fl.rps), ms(fl.p50), `${fl.medianP99.toFixed(1)} ms`, "", "", ""], ow));
+    console.log(`    rounds' p99: ${rounds(fl)} ms; all requests pooled: p99 ${fl.pooledP99.toFixed(1)} ms (what this VM and the load generator give a route that costs nothing)`);
     console.log(row(["GET /api/atlas/v2/orgs without auth (bare)", r0(o.getBaseline.rps), ms(o.getBaseline.p50), ms(o.getBaseline.p99), "", "", ""], ow));
     console.log(row(["GET /api/atlas/v2/orgs with a bearer token", r0(o.get.rps), ms(o.get.p50), ms(o.get.p99), `${o.getRatio.toFixed(2)}×`, `≥ ${ob.THROUGHPUT_RATIO_TARGET}× bare`, o.getRatio >= ob.THROUGHPUT_RATIO_TARGET ? "ok" : "MISS"], ow));
     console.log(`  (${o.accounts} service accounts in rotation; ${o.durationS} s per run after warm-up; loopback, the load generator on the same 2 cores)`);
