@@ -446,6 +446,35 @@ test("a request announcing a body over the limit gets 413 and a JSON error, with
   expect(JSON.parse(res.body)).toMatchObject({ error: 413, errorCode: "PAYLOAD_TOO_LARGE", reason: "Payload Too Large" });
 });
 
+test("a chunked body (no announced length) is refused with 413 once it passes the limit, not read to its end", async ({ baseURL }) => {
+  const url = new URL(baseURL!);
+  const chunk = "x".repeat(64 * 1024);
+  let sent = 0;
+  const res = await new Promise<{ status: number; type: string | undefined; body: string }>((resolve, reject) => {
+    const req = request({ host: url.hostname, port: url.port, method: "POST", path: "/api/oauth/token", headers: { "content-type": "application/x-www-form-urlencoded", "transfer-encoding": "chunked" } }, (r) => {
+      let body = "";
+      r.setEncoding("utf8");
+      r.on("data", (c) => (body += c));
+      r.on("end", () => resolve({ status: r.statusCode!, type: r.headers["content-type"], body }));
+    });
+    // Once the server has answered and closed, further writes fail: that is the point. An error
+    // with no answer after it fails the test.
+    req.on("error", (err) => setTimeout(() => reject(err), 2000));
+    req.setTimeout(20_000, () => req.destroy(new Error("no answer within 20 s")));
+    // Up to 8 MiB, 64 KiB at a time, waiting for each write: the answer must come long before the end.
+    const more = () => {
+      if (req.destroyed || sent >= 8 * 1024 * 1024) return req.destroyed ? undefined : req.end();
+      sent += chunk.length;
+      req.write(chunk, () => setImmediate(more));
+    };
+    more();
+  });
+  expect(res.status).toBe(413);
+  expect(res.type).toBe("application/json");
+  expect(JSON.parse(res.body)).toMatchObject({ error: 413, errorCode: "PAYLOAD_TOO_LARGE" });
+  expect(sent).toBeLessThan(8 * 1024 * 1024);
+});
+
 type AuditRow = { action: string; outcome: string; actorLabel: string; target: string };
 
 async function download(page: Page, link: string, filename?: RegExp): Promise<string> {

@@ -232,6 +232,27 @@ test("the Admin API page renders the OpenAPI 3.1 document the server publishes",
   await expectNoSeriousA11yViolations(page, "admin api");
 });
 
+test("the console's session reads the Admin API, but writes with it only from a Gatehouse page (no cross-site request forgery)", async ({ ownerPage: page, state }) => {
+  const url = `/api/atlas/v2/orgs/${state.orgId}/apiKeys`;
+  const json = { "content-type": "application/json" };
+  await page.goto(`/orgs/${state.orgId}`);
+  // The session cookie goes with each of these; only where the request comes from differs.
+  expect((await page.request.get(url)).status()).toBe(200);
+  for (const headers of [json, { ...json, origin: "https://evil.example" }, { ...json, "sec-fetch-site": "cross-site" }]) {
+    const res = await page.request.post(url, { headers, data: {} });
+    expect(res.status()).toBe(403);
+    expect(await res.json()).toMatchObject({ errorCode: "CROSS_ORIGIN_REQUEST" });
+  }
+  // From the console's own page the browser says same-origin: the write reaches the use case,
+  // which refuses the empty body at its fields.
+  const fromPage = await page.evaluate(async (u) => {
+    const r = await fetch(u, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+    return { status: r.status, body: (await r.json()) as { errorCode: string } };
+  }, url);
+  expect(fromPage.status).toBe(400);
+  expect(fromPage.body.errorCode).not.toBe("CROSS_ORIGIN_REQUEST");
+});
+
 test("an Organization Member sees service accounts but no create controls, and gets 404 on the direct action", async ({ readerPage: page, state }) => {
   await page.goto(`/orgs/${state.orgId}/service-accounts`);
   await expect(page.getByRole("table", { name: "Service accounts" })).toContainText("ci pipeline");

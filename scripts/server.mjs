@@ -10,13 +10,15 @@ import { createServer } from "node:http";
 import next from "next";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { sendHeadersWithBody } from "./http-writes.mjs";
+import { bodyRefused, limitBody } from "./http-limits.mjs";
 
 const port = Number(process.env.PORT || 3000);
 // Containers set HOSTNAME to the machine's name; only an address or "localhost" is a bind address.
 const rawHost = process.env.HOSTNAME || "";
 const hostname = /^(localhost|[0-9.]+|[0-9a-fA-F:]+)$/.test(rawHost) ? rawHost : "0.0.0.0";
 const trustProxy = /^(1|true|yes)$/i.test(process.env.GATEHOUSE_TRUST_PROXY ?? "");
-// Requests announcing a body larger than this are refused before any application code runs.
+// Bodies larger than this are refused (413): announced ones before any application code runs,
+// chunked ones as soon as they pass it (scripts/http-limits.mjs).
 const maxBody = Number(process.env.GATEHOUSE_MAX_BODY_BYTES || 2 * 1024 * 1024);
 const FORWARDING = ["x-forwarded-for", "x-forwarded-proto", "x-forwarded-host", "x-forwarded-port", "x-real-ip", "forwarded"];
 
@@ -52,14 +54,9 @@ const server = createServer((req, res) => {
   }
   sendHeadersWithBody(res);
   if (!trustProxy) for (const h of FORWARDING) delete req.headers[h];
-  const len = Number(req.headers["content-length"] ?? 0);
-  if (len > maxBody) {
-    res.writeHead(413, { "content-type": "application/json", connection: "close" });
-    res.end(JSON.stringify({ detail: `The request body is larger than ${maxBody} bytes.`, error: 413, errorCode: "PAYLOAD_TOO_LARGE", parameters: [], reason: "Payload Too Large" }));
-    req.destroy();
-    return;
-  }
+  if (!limitBody(req, res, maxBody)) return;
   handle(req, res).catch((err) => {
+    if (bodyRefused(req)) return; // answered 413 already; the handler lost its body
     console.error(JSON.stringify({ time: new Date().toISOString(), level: "error", msg: "request handler failed", error: String(err?.message ?? err) }));
     if (!res.headersSent) res.writeHead(500);
     res.end();

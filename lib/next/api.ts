@@ -68,6 +68,26 @@ function unauthorized(rt: Runtime, stale = false) {
 export type ApiRequest<P> = { ctx: PrincipalCtx; req: Request; params: P; version: ApiVersion; body: () => Promise<unknown>; url: URL };
 type Handler<P> = (a: ApiRequest<P>) => Promise<{ status?: number; body?: unknown; headers?: Record<string, string>; raw?: { bytes: Buffer; contentType: string; filename: string } }>;
 
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/**
+ * Whether the browser says the request comes from this origin: Sec-Fetch-Site, or else an Origin
+ * naming this host (the host the client asked for, as Next.js's server-action check reads it).
+ * A request with neither (not a browser, or a very old one) is not taken as same-origin.
+ */
+export function fromThisOrigin(req: Request): boolean {
+  const site = req.headers.get("sec-fetch-site");
+  if (site) return site === "same-origin";
+  const origin = req.headers.get("origin");
+  const host = req.headers.get("x-forwarded-host") ?? req.headers.get("host");
+  if (!origin || !host) return false;
+  try {
+    return new URL(origin).host === host;
+  } catch {
+    return false;
+  }
+}
+
 async function authenticate(rt: Runtime, req: Request): Promise<{ ok: true; ctx: PrincipalCtx } | { ok: false; res: NextResponse }> {
   const ip = clientIpFrom(req.headers);
   const authorization = req.headers.get("authorization");
@@ -85,10 +105,16 @@ async function authenticate(rt: Runtime, req: Request): Promise<{ ok: true; ctx:
     if (r.status === 403) return { ok: false, res: apiError(403, r.code, r.message) };
     return { ok: false, res: unauthorized(rt, r.stale) };
   }
-  // The console's own session works too (the OpenAPI page tries calls with it).
+  // The console's own session works too, but a browser sends its cookie with requests other
+  // sites make it send: a write on the session must come from a page of this origin.
   if (req.headers.get("cookie")) {
     const session = await getRequestCtx();
-    if (session.principal && session.user && !session.user.mustChangePassword) return { ok: true, ctx: session as PrincipalCtx };
+    if (session.principal && session.user && !session.user.mustChangePassword) {
+      if (!SAFE_METHODS.has(req.method) && !fromThisOrigin(req)) {
+        return { ok: false, res: apiError(403, "CROSS_ORIGIN_REQUEST", "A change made with the console's session must come from a Gatehouse page. Scripts and other tools authenticate with an API key (HTTP Digest) or a service account's token.") };
+      }
+      return { ok: true, ctx: session as PrincipalCtx };
+    }
   }
   return { ok: false, res: unauthorized(rt) };
 }

@@ -52,6 +52,44 @@ describe("API Access List entries", () => {
     expect(ipAllowed("203.0.113.7", ["10.0.0.0/8", "203.0.113.7"])).toBe(true);
     expect(ipAllowed(null, ["10.0.0.0/8"])).toBe(false);
   });
+
+  it("stores one canonical form, so two spellings of an entry are one entry", () => {
+    const entry = (s: string) => parseAccessEntry(s);
+    expect(entry("2001:DB8:0:0::1")).toEqual({ ok: true, entry: "2001:db8::1", kind: "ip" });
+    expect(entry("2001:0db8:0000:0000:0000:0000:0000:0000/32")).toEqual({ ok: true, entry: "2001:db8::/32", kind: "cidr" });
+    // A block of one address is that address (and deleting either spelling deletes it).
+    expect(entry("203.0.113.7/32")).toEqual({ ok: true, entry: "203.0.113.7", kind: "ip" });
+    expect(entry("2001:db8::1/128")).toEqual({ ok: true, entry: "2001:db8::1", kind: "ip" });
+    // IPv4-mapped IPv6 is the IPv4 address or block it names.
+    expect(entry("::ffff:203.0.113.7")).toEqual({ ok: true, entry: "203.0.113.7", kind: "ip" });
+    expect(entry("::FFFF:203.0.113.0/120")).toEqual({ ok: true, entry: "203.0.113.0/24", kind: "cidr" });
+  });
+
+  it("refuses a block that would not mean what it says, and says which block was meant", () => {
+    const message = (s: string) => {
+      const r = parseAccessEntry(s);
+      return r.ok ? `accepted as ${r.entry}` : r.message;
+    };
+    // Counted over 128 bits, this is ::/24 — which holds every IPv4 client (as ::ffff:a.b.c.d).
+    expect(message("::ffff:203.0.113.0/24")).toMatch(/IPv4-mapped .* prefix under 96/);
+    expect(message("10.0.0.5/8")).toMatch(/host bits set: the block it names is 10\.0\.0\.0\/8/);
+    expect(message("2001:db8::1/32")).toMatch(/the block it names is 2001:db8::\/32/);
+    expect(message("fe80::1%eth0")).toMatch(/zone/);
+  });
+
+  it("reads stored entries the same way: a mapped block matches its IPv4 addresses only, and an entry that no longer parses lets nobody in", () => {
+    expect(ipAllowed("203.0.113.7", ["::ffff:203.0.113.0/120"])).toBe(true);
+    expect(ipAllowed("::ffff:203.0.113.7", ["203.0.113.0/24"])).toBe(true);
+    for (const ip of ["8.8.8.8", "198.51.100.1", "::1"]) {
+      expect(ipAllowed(ip, ["::ffff:203.0.113.0/120"])).toBe(false);
+      expect(ipAllowed(ip, ["::ffff:203.0.113.0/24"])).toBe(false);
+    }
+    // Stored before host bits were refused: matched as the block it names, as it always was.
+    expect(ipAllowed("10.200.1.1", ["10.0.0.5/8"])).toBe(true);
+    expect(ipAllowed("11.0.0.5", ["10.0.0.5/8"])).toBe(false);
+    expect(ipAllowed("2001:db8::abcd", ["2001:DB8:0::/48"])).toBe(true);
+    expect(ipAllowed("2001:db9::1", ["2001:db8::/32"])).toBe(false);
+  });
 });
 
 describe("rate limit", () => {
@@ -62,6 +100,15 @@ describe("rate limit", () => {
     expect(l.take("a", 10_000)).toEqual({ ok: false, retryAfterSeconds: 50 });
     expect(l.take("b", 10_000).ok).toBe(true);
     expect(l.take("a", 60_000).ok).toBe(true);
+  });
+
+  it("forgets ended windows within a window, however few keys it holds", () => {
+    const l = new FixedWindowLimiter(10, 60_000);
+    for (let i = 0; i < 300; i++) l.take(`client-${i}`, i);
+    expect(l.size).toBe(300);
+    // A window later, one more caller: the 300 ended windows are gone.
+    l.take("late", 60_000 + 300);
+    expect(l.size).toBe(1);
   });
 });
 

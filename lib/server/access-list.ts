@@ -18,7 +18,7 @@ export function parseAccessEntries(entries: AccessListInputEntry[]): { entry: st
     if (!raw || (e.cidrBlock && e.ipAddress)) throw field(`entries.${i}`, "Give either an IP address or a CIDR block.");
     const r = parseAccessEntry(raw);
     if (!r.ok) throw field(`entries.${i}`, r.message);
-    if (e.ipAddress && r.kind === "cidr") throw field(`entries.${i}`, `"${raw}" is a CIDR block: send it as cidrBlock.`);
+    if (e.ipAddress && raw.includes("/")) throw field(`entries.${i}`, `"${raw}" is a CIDR block: send it as cidrBlock.`);
     return { entry: r.entry, comment: e.comment ?? null };
   });
 }
@@ -39,10 +39,18 @@ export async function addToAccessList(ctx: PrincipalCtx, ownerId: string, raw: A
   return ctx.rt.store.accessLists.list(ownerId);
 }
 
+/**
+ * Removes the entry however it is spelled, with any stored spelling of the same entry (lists
+ * stored before entries were canonical can hold "1.2.3.4/32" beside "1.2.3.4"): otherwise the
+ * address would stay allowed after its removal.
+ */
 export async function removeFromAccessList(ctx: PrincipalCtx, ownerId: string, raw: string, audit: (entry: string) => AuditFields) {
   const entry = entryKey(raw);
   await ctx.rt.store.transaction(async (tx) => {
-    if (!entry || !(await tx.accessLists.remove(ownerId, entry))) throw notFound("This access list entry");
+    const same = entry ? (await tx.accessLists.list(ownerId)).filter((e) => e.entry === entry || entryKey(e.entry) === entry) : [];
+    let removed = false;
+    for (const e of same) removed = (await tx.accessLists.remove(ownerId, e.entry)) || removed;
+    if (!entry || !removed) throw notFound("This access list entry");
     await recordAudit(tx, actorOf(ctx), audit(entry));
   });
 }

@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import { recordAudit, type Actor } from "../../audit";
 import { now } from "../../clock";
 import { ACCESS_TOKEN_TTL_SECONDS, signAccessToken } from "../../oauth/access-token";
-import { parseBasicAuth, secretMatches, hashSecret } from "../../oauth/credentials";
+import { CLIENT_ID_PATTERN, parseBasicAuth, secretMatches, hashSecret } from "../../oauth/credentials";
 import { FixedWindowLimiter } from "../../oauth/rate-limit";
 import type { StoreReader } from "../../store";
 import type { ServiceAccountRecord } from "../../store/service-accounts-types";
@@ -34,18 +34,22 @@ function limiter(rt: Runtime) {
 
 type Client = { ok: true; clientId: string; clientSecret: string } | { ok: false; reply: OAuthReply };
 
-/** client_secret_basic, or client_secret_post (form fields) — never both. */
+/**
+ * client_secret_basic, or client_secret_post (form fields) — never both. A client id that cannot
+ * be one of ours is refused here, before it becomes a rate-limit key: otherwise every request
+ * could leave a key of its own choosing, of any size, in the limiter's memory.
+ */
 function clientOf(authorization: string | null, form: URLSearchParams): Client {
   const basic = parseBasicAuth(authorization);
   const postId = form.get("client_id");
   const postSecret = form.get("client_secret");
+  let client: { clientId: string; clientSecret: string } | null = null;
   if (basic.ok) {
     if (postSecret !== null) return { ok: false, reply: json(400, { error: "invalid_request", error_description: "Use one client authentication method: the Authorization header or client_secret in the body, not both." }) };
-    return basic;
-  }
-  if (basic.code === "MALFORMED") return { ok: false, reply: invalidClient() };
-  if (postId && postSecret) return { ok: true, clientId: postId, clientSecret: postSecret };
-  return { ok: false, reply: invalidClient() };
+    client = basic;
+  } else if (basic.code !== "MALFORMED" && postId && postSecret) client = { clientId: postId, clientSecret: postSecret };
+  if (!client || !CLIENT_ID_PATTERN.test(client.clientId)) return { ok: false, reply: invalidClient() };
+  return { ok: true, clientId: client.clientId, clientSecret: client.clientSecret };
 }
 
 /** `store` is the writer inside a transaction for the token endpoint, the store itself for revocation. */
@@ -97,12 +101,15 @@ export async function tokenEndpoint(rt: Runtime, req: { authorization: string | 
     }
     const jti = randomBytes(16).toString("hex");
     const iat = Math.floor(t.getTime() / 1000);
-    const exp = iat + ACCESS_TOKEN_TTL_SECONDS;
+    // A token never outlives the secret that minted it: an expired secret makes no tokens, and
+    // none it made goes on working after it.
+    const exp = Math.min(iat + ACCESS_TOKEN_TTL_SECONDS, Math.floor(Date.parse(auth.secret.expiresAt) / 1000));
+    if (exp <= iat) return invalidClient();
     const token = await signAccessToken({ iss: issuerOf(rt), sub: auth.account.clientId, client_id: auth.account.clientId, jti, iat, exp }, key);
     await tx.serviceAccounts.insertToken({ jti, serviceAccountId: auth.account.id, secretId: auth.secret.id, issuedAt: iso, expiresAt: new Date(exp * 1000).toISOString(), revokedAt: null });
     if (lastUseIsNews(auth.secret.lastUsedAt, t)) await tx.serviceAccounts.touchSecret(auth.secret.id, iso);
     await recordAudit(tx, accountActor(auth.account, req.ip), { action: "oauth.token_issued", target: `service_account:${auth.account.clientId}`, orgId: auth.account.orgId, projectId: null, detail: { jti, secretId: auth.secret.id } });
-    return json(200, { access_token: token, token_type: "Bearer", expires_in: ACCESS_TOKEN_TTL_SECONDS }, { "ratelimit-limit": String(rt.config.oauthTokensPerMinute), "ratelimit-remaining": String(rate.remaining) });
+    return json(200, { access_token: token, token_type: "Bearer", expires_in: exp - iat }, { "ratelimit-limit": String(rt.config.oauthTokensPerMinute), "ratelimit-remaining": String(rate.remaining) });
   }, { durability: "relaxed" });
 }
 

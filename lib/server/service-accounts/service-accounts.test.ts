@@ -4,7 +4,7 @@ import { auditTrail, createTestRuntime, ctxFor, failureOf, freezeClock, HOUR, se
 import type { AuthedCtx, PrincipalCtx } from "../context";
 import { listAllProjects } from "../projects";
 import { authenticateBearer } from "./bearer";
-import { addAccessListEntries, auditExpiringSecrets, createServiceAccount, getSecretPolicy, deleteServiceAccount, generateSecret, getServiceAccount, listServiceAccounts, revokeSecret, setOrgSecretPolicy, updateServiceAccount } from "./manage";
+import { addAccessListEntries, removeAccessListEntry, auditExpiringSecrets, createServiceAccount, getSecretPolicy, deleteServiceAccount, generateSecret, getServiceAccount, listServiceAccounts, revokeSecret, setOrgSecretPolicy, updateServiceAccount } from "./manage";
 import { MAX_ACTIVE_TOKENS, revokeEndpoint, tokenEndpoint } from "./oauth";
 import { inviteServiceAccountToProject } from "./project-access";
 
@@ -104,6 +104,19 @@ describe("service accounts", () => {
     expect((await getServiceAccount(owner, { orgId: t.orgA, clientId: sa.clientId })).secrets[0]).toMatchObject({ expired: true });
   });
 
+  it("a token never outlives its secret: minted 30 minutes before the secret expires, it lasts 30 minutes", async () => {
+    const sa = await create({ secretExpiresAfterHours: 8 });
+    clock.advance(7.5 * HOUR);
+    const r = await mint(sa.clientId, sa.secrets[0]!.secret);
+    expect(r).toMatchObject({ status: 200, body: { expires_in: 1800 } });
+    const token = (r.body as { access_token: string }).access_token;
+    const claims = JSON.parse(Buffer.from(token.split(".")[1]!, "base64url").toString()) as { iat: number; exp: number };
+    expect(claims.exp - claims.iat).toBe(1800);
+    expect((await authenticateBearer(rt, token, IP)).ok).toBe(true);
+    clock.advance(1800_000);
+    expect(await authenticateBearer(rt, token, IP)).toMatchObject({ ok: false, code: "TOKEN_EXPIRED" });
+  });
+
   it("only owners manage them: a Read Only or Member principal gets NOT_FOUND, another organization sees nothing", async () => {
     const sa = await create();
     const member = await ctxFor(rt, t.member.id);
@@ -134,6 +147,22 @@ describe("OAuth 2.0 token endpoint", () => {
     expect(await tokenEndpoint(rt, { authorization: basic(sa.clientId, secret), contentType: FORM, body: "grant_type=password", ip: IP })).toMatchObject({ status: 400, body: { error: "unsupported_grant_type" } });
     expect(await tokenEndpoint(rt, { authorization: basic(sa.clientId, secret), contentType: FORM, body: "", ip: IP })).toMatchObject({ status: 400, body: { error: "invalid_request" } });
     expect(await tokenEndpoint(rt, { authorization: basic(sa.clientId, secret), contentType: "application/json", body: "{}", ip: IP })).toMatchObject({ status: 400, body: { error: "invalid_request" } });
+  });
+
+  it("refuses a client id that cannot be one of ours like an unknown one, before it becomes a rate-limit key", async () => {
+    const sa = await create();
+    const secret = sa.secrets[0]!.secret;
+    expect((await mint(sa.clientId, secret)).status).toBe(200);
+    const limiter = (globalThis as unknown as { __gatehouseTokenLimiter: { size: number } }).__gatehouseTokenLimiter;
+    const keys = limiter.size;
+    const unknown = await mint("mdb_sa_id_0123456789abcdef01234567", secret);
+    expect(limiter.size).toBe(keys + 1);
+    // Any size, in the Basic header or the form: the same answer as an unknown client, and no key kept.
+    for (const id of ["x".repeat(100_000), `${sa.clientId}x`, sa.clientId.toUpperCase(), ""]) {
+      expect(await mint(id, secret)).toEqual(unknown);
+      expect(await tokenEndpoint(rt, { authorization: null, contentType: FORM, body: `grant_type=client_credentials&client_id=${encodeURIComponent(id)}&client_secret=${secret}`, ip: IP })).toEqual(unknown);
+    }
+    expect(limiter.size).toBe(keys + 1);
   });
 
   it("rate-limits per client and IP with Retry-After, and caps active tokens at 100 (access_denied)", async () => {
@@ -210,6 +239,23 @@ describe("bearer tokens on the Admin API", () => {
     const fresh = await tokenFor(sa.clientId, sa.secrets[0]!.secret);
     await deleteServiceAccount(owner, { orgId: t.orgA, clientId: sa.clientId });
     expect(await authenticateBearer(rt, fresh, "203.0.113.99")).toMatchObject({ ok: false, status: 401 });
+  });
+
+  it("an access-list entry is one entry however it is spelled: a second spelling updates it, and removing either spelling removes it", async () => {
+    const sa = await create();
+    const token = await tokenFor(sa.clientId, sa.secrets[0]!.secret);
+    const list = await addAccessListEntries(owner, { orgId: t.orgA, clientId: sa.clientId, entries: [{ ipAddress: "203.0.113.7" }, { cidrBlock: "203.0.113.7/32", comment: "office" }, { ipAddress: "::ffff:203.0.113.7" }] });
+    expect(list.map((e) => e.entry)).toEqual(["203.0.113.7"]);
+    // A list kept from before entries were canonical may hold another spelling of the same address.
+    const account = (await rt.store.serviceAccounts.getByClientId(sa.clientId))!;
+    await rt.store.transaction((tx) => tx.accessLists.add({ ownerId: account.id, entry: "203.0.113.7/32", comment: null, createdAt: new Date().toISOString() }));
+    await removeAccessListEntry(owner, { orgId: t.orgA, clientId: sa.clientId, entry: "203.0.113.7/32" });
+    expect(await rt.store.accessLists.list(account.id)).toEqual([]);
+    // Under a list that no longer names it, the address is refused: no leftover spelling lets it in.
+    await addAccessListEntries(owner, { orgId: t.orgA, clientId: sa.clientId, entries: [{ cidrBlock: "198.51.100.0/24" }] });
+    expect(await authenticateBearer(rt, token, "203.0.113.7")).toMatchObject({ ok: false, code: "IP_ADDRESS_NOT_ON_ACCESS_LIST" });
+    expect(await failureOf(addAccessListEntries(owner, { orgId: t.orgA, clientId: sa.clientId, entries: [{ cidrBlock: "::ffff:203.0.113.0/24" }] }))).toMatchObject({ code: "VALIDATION" });
+    expect(await failureOf(addAccessListEntries(owner, { orgId: t.orgA, clientId: sa.clientId, entries: [{ cidrBlock: "10.0.0.5/8" }] }))).toMatchObject({ code: "VALIDATION", message: expect.stringContaining("10.0.0.0/8") });
   });
 
   it("a service account's roles decide what it may do, through the same table as the console", async () => {

@@ -1,0 +1,54 @@
+// Body size limit for scripts/server.mjs, applied before Next.js sees the request.
+//
+// A request that announces a larger body (Content-Length) is refused at once, without reading it.
+// A body of unknown length (Transfer-Encoding: chunked) is counted as it arrives and refused the
+// moment it passes the limit: Next.js puts no limit on route handlers, which read a whole body
+// into memory (`req.text()`, `req.json()`), so one endless chunked upload could otherwise exhaust
+// the process. The count sits on the request's own `push`, where Node's HTTP parser hands each
+// chunk over, because adding a 'data' listener here would consume the body before Next reads it.
+
+const REFUSED = Symbol("gatehouse.bodyRefused");
+
+function refuse(req, res, maxBody) {
+  req[REFUSED] = true;
+  if (!res.headersSent) {
+    res.writeHead(413, { "content-type": "application/json", connection: "close" });
+    res.end(JSON.stringify({ detail: `The request body is larger than ${maxBody} bytes.`, error: 413, errorCode: "PAYLOAD_TOO_LARGE", parameters: [], reason: "Payload Too Large" }));
+  }
+  // The rest of the body is not read; the connection closes once the answer has left.
+  res.once("finish", () => req.socket?.destroy());
+  req.destroy();
+}
+
+/**
+ * Returns false when the request was refused (and answered) already; otherwise watches a body of
+ * unknown length and refuses it once it passes `maxBody`.
+ */
+export function limitBody(req, res, maxBody) {
+  const announced = req.headers["content-length"];
+  if (announced !== undefined) {
+    if (Number(announced) > maxBody) {
+      refuse(req, res, maxBody);
+      return false;
+    }
+    return true; // Node's parser reads exactly the announced length, no more.
+  }
+  if (req.headers["transfer-encoding"] === undefined) return true; // no body
+  let seen = 0;
+  const push = req.push;
+  req.push = function (chunk, encoding) {
+    if (chunk !== null && chunk !== undefined) {
+      seen += chunk.length;
+      if (seen > maxBody) {
+        req.push = push;
+        refuse(req, res, maxBody);
+        return false;
+      }
+    }
+    return push.call(this, chunk, encoding);
+  };
+  return true;
+}
+
+/** True when limitBody refused this request: its handler's failure to read the body is expected. */
+export const bodyRefused = (req) => req[REFUSED] === true;

@@ -1,0 +1,89 @@
+import { createServer, request, type IncomingMessage, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterEach, describe, expect, it } from "vitest";
+import { bodyRefused, limitBody } from "./http-limits.mjs";
+
+const MAX = 1024;
+let server: Server | undefined;
+afterEach(() => new Promise<void>((r) => (server ? server.close(() => r()) : r())));
+
+/** A server that, like Next.js, reads the whole body after limitBody lets the request through. */
+async function serve() {
+  const seen: { body?: string; readError?: string; refused?: boolean; handled: number } = { handled: 0 };
+  server = createServer((req, res) => {
+    if (!limitBody(req, res, MAX)) return;
+    seen.handled++;
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("error", (e) => ((seen.readError = e.message), (seen.refused = bodyRefused(req))));
+    req.on("aborted", () => (seen.refused = bodyRefused(req)));
+    req.on("end", () => {
+      seen.body = Buffer.concat(chunks).toString("utf8");
+      res.writeHead(200, { "content-type": "text/plain" });
+      res.end(`got ${seen.body.length}`);
+    });
+  });
+  const port = await new Promise<number>((r) => server!.listen(0, "127.0.0.1", () => r((server!.address() as AddressInfo).port)));
+  return { port, seen };
+}
+
+type Reply = { status: number; type?: string; body: string };
+/** Sends `chunks` one by one (chunked unless `length` is given), a few ms apart. */
+function send(port: number, chunks: string[], length?: number): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const headers: Record<string, string> = { "content-type": "application/x-www-form-urlencoded" };
+    if (length !== undefined) headers["content-length"] = String(length);
+    const req = request({ host: "127.0.0.1", port, method: "POST", path: "/", headers }, (res: IncomingMessage) => {
+      let body = "";
+      res.setEncoding("utf8");
+      res.on("data", (c) => (body += c));
+      res.on("end", () => resolve({ status: res.statusCode!, type: res.headers["content-type"], body }));
+    });
+    req.on("error", reject);
+    req.setTimeout(5000, () => req.destroy(new Error("no answer within 5 s")));
+    let i = 0;
+    const next = () => {
+      if (req.destroyed) return;
+      if (i < chunks.length) {
+        req.write(chunks[i++]!, () => setTimeout(next, 5));
+      } else req.end();
+    };
+    if (length !== undefined && chunks.length === 0) req.flushHeaders();
+    else next();
+  });
+}
+
+describe("the body size limit in front of Next.js", () => {
+  it("refuses an announced body over the limit without reading it, and never calls the handler", async () => {
+    const { port, seen } = await serve();
+    const r = await send(port, [], MAX + 1);
+    expect(r.status).toBe(413);
+    expect(r.type).toBe("application/json");
+    expect(JSON.parse(r.body)).toMatchObject({ error: 413, errorCode: "PAYLOAD_TOO_LARGE" });
+    expect(seen.handled).toBe(0);
+  });
+
+  it("lets a chunked body under the limit through whole", async () => {
+    const { port, seen } = await serve();
+    const r = await send(port, ["a".repeat(400), "b".repeat(400), "c".repeat(200)]);
+    expect(r).toMatchObject({ status: 200, body: "got 1000" });
+    expect(seen.body).toBe("a".repeat(400) + "b".repeat(400) + "c".repeat(200));
+  });
+
+  it("refuses a chunked body as soon as it passes the limit: 413, and the handler never gets the body", async () => {
+    const { port, seen } = await serve();
+    // Far more than the limit, sent slowly: the answer must come once the limit is passed.
+    const r = await send(port, Array.from({ length: 50 }, () => "x".repeat(300)));
+    expect(r.status).toBe(413);
+    expect(JSON.parse(r.body)).toMatchObject({ errorCode: "PAYLOAD_TOO_LARGE" });
+    expect(seen.body).toBeUndefined();
+    expect(seen.refused).toBe(true);
+  });
+
+  it("lets a request without a body through", async () => {
+    const { port, seen } = await serve();
+    const r = await send(port, [], 0);
+    expect(r).toMatchObject({ status: 200, body: "got 0" });
+    expect(seen.handled).toBe(1);
+  });
+});
