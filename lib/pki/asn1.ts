@@ -86,18 +86,27 @@ export function readChildren(content: Uint8Array): Tlv[] {
   return out;
 }
 
+// Far beyond any OID in use (a UUID arc, 2.25.<128 bits>, takes 19 octets), and small enough that
+// a hostile one cannot cost much: one huge arc made every shift of its BigInt dearer (quadratic).
+const MAX_OID_OCTETS = 512;
+const MAX_ARC_OCTETS = 32;
+
 /** OBJECT IDENTIFIER content octets → dotted decimal. */
 export function decodeOid(content: Uint8Array): string {
   if (content.length === 0) throw new DerError("An OBJECT IDENTIFIER is empty.");
+  if (content.length > MAX_OID_OCTETS) throw new DerError(`An OBJECT IDENTIFIER is ${content.length} octets long; Gatehouse reads ones of up to ${MAX_OID_OCTETS}.`);
   const arcs: bigint[] = [];
   let value = 0n;
+  let arcOctets = 0;
   for (let i = 0; i < content.length; i++) {
     const b = content[i]!;
     if (value === 0n && b === 0x80) throw new DerError("An OBJECT IDENTIFIER is not minimally encoded.");
+    if (++arcOctets > MAX_ARC_OCTETS) throw new DerError(`An OBJECT IDENTIFIER has an arc over ${MAX_ARC_OCTETS} octets long, which Gatehouse does not read.`);
     value = (value << 7n) | BigInt(b & 0x7f);
     if (!(b & 0x80)) {
       arcs.push(value);
       value = 0n;
+      arcOctets = 0;
     } else if (i === content.length - 1) {
       throw new DerError("An OBJECT IDENTIFIER is truncated.");
     }

@@ -44,14 +44,19 @@ function decodeBody(label: string, lines: string[], firstLine: number): PemBlock
       }
     }
   }
-  let b64 = "";
+  // Lines are collected and joined once, and padding is remembered as it is seen: checking the
+  // text built so far on every line made a large block cost quadratic time.
+  const parts: string[] = [];
+  let padded = false;
   for (; i < lines.length; i++) {
     const line = lines[i]!.replace(/\s+/g, "");
-    if (!BASE64_LINE.test(line) || (b64.includes("=") && line !== "")) {
+    if (!BASE64_LINE.test(line) || (padded && line !== "")) {
       throw badPem(`The ${label} block is not valid base64 (line ${firstLine + i + 1}). The file may be damaged; export it again.`);
     }
-    b64 += line;
+    if (line.includes("=")) padded = true;
+    parts.push(line);
   }
+  const b64 = parts.join("");
   if (b64 === "") throw badPem(`The ${label} block is empty.`);
   if (b64.length % 4) throw badPem(`The ${label} block is not valid base64: its length is wrong, so part of it is probably missing.`);
   return { label, der: Uint8Array.from(Buffer.from(b64, "base64")), headers };

@@ -29,9 +29,9 @@ export const OID = {
   pbeSha1TwoKeyTripleDes: "1.2.840.113549.1.12.1.4",
 };
 
-// The file's own iteration counts are attacker-controlled; every derivation is capped. Java's
-// legacy MAC uses 100,000 (the largest seen in the wild); the JS PKCS#12 KDF costs ~1.6 µs per
-// iteration, so the cap bounds a hostile upload to about 1.6 s of work.
+// The file's own iteration counts are attacker-controlled; every derivation is capped, and the
+// whole file's derivations together too (MAX_FILE_ITERATIONS in pkcs12.ts). Java's legacy MAC
+// uses 100,000 (the largest seen in the wild). The JS PKCS#12 KDF runs on the event loop.
 export const MAX_ITERATIONS = 1_000_000;
 
 // Malformed input: "BAD_PEM" is Gatehouse's code for unreadable PEM/DER uploads.

@@ -97,7 +97,23 @@ export type ImportedPkcs12 = {
 
 type Bag = { kind: "key" | "cert"; der: Buffer; friendlyName?: string; localKeyId?: Buffer };
 
-function verifyMac(macData: Node, authSafe: Buffer, password: string): void {
+// Every derivation is capped (MAX_ITERATIONS), but a file can hold any number of sections, each
+// asking for its own: without a limit on the whole file, one upload of a few MB could keep the
+// server busy for hours. Real files need a few thousand to ~250,000 in all (Java's legacy MAC,
+// key and certificate sections); this allows one derivation at the cap and then some.
+export const MAX_FILE_ITERATIONS = MAX_ITERATIONS + 250_000;
+
+/** Counts a file's key-derivation work before it is done; refuses the file once it is too much. */
+type Budget = (iterations: number, what: string) => void;
+function derivationBudget(): Budget {
+  let left = MAX_FILE_ITERATIONS;
+  return (iterations, what) => {
+    left -= iterations;
+    if (left < 0) throw fileError("VALIDATION", `${what} would take this PKCS#12 file's key derivation past ${MAX_FILE_ITERATIONS.toLocaleString("en")} iterations in all, more than Gatehouse spends on one file. Export it again with fewer sections or iterations (openssl pkcs12 -export uses 2,048).`);
+  };
+}
+
+function verifyMac(macData: Node, authSafe: Buffer, password: string, spend: Budget): void {
   const [digestInfo, saltNode, iterNode] = items(macData, "The MAC", 2);
   const [alg, digest] = items(digestInfo, "The MAC", 2);
   const algOid = oidOf(items(alg, "The MAC algorithm", 1)[0], "The MAC algorithm");
@@ -107,6 +123,7 @@ function verifyMac(macData: Node, authSafe: Buffer, password: string): void {
   if (iterations < 1 || iterations > MAX_ITERATIONS) throw fileError("VALIDATION", `This PKCS#12 file's MAC asks for ${iterations} iterations; Gatehouse accepts 1 to ${MAX_ITERATIONS}.`);
   const expected = octetsOf(digest, "The MAC");
   const salt = octetsOf(saltNode, "The MAC salt");
+  spend(iterations * (password === "" ? 2 : 1), "The MAC");
   // OpenSSL also accepts an empty password encoded without the BMP terminator; so do we.
   const candidates = password === "" ? [bmpPassword(""), Buffer.alloc(0)] : [bmpPassword(password)];
   const ok = candidates.some((pw) => {
@@ -128,7 +145,7 @@ function readAttributes(set: Node | undefined): Pick<Bag, "friendlyName" | "loca
   return out;
 }
 
-async function readSafeContents(bytes: Buffer, password: string, bags: Bag[], macChecked: boolean, depth = 0): Promise<void> {
+async function readSafeContents(bytes: Buffer, password: string, bags: Bag[], macChecked: boolean, spend: Budget, depth = 0): Promise<void> {
   for (const bag of items(parseBer(bytes, "A SafeContents"), "A SafeContents")) {
     const [idNode, valueWrap, attrs] = items(bag, "A SafeBag", 2);
     const id = oidOf(idNode, "A SafeBag");
@@ -141,7 +158,7 @@ async function readSafeContents(bytes: Buffer, password: string, bags: Bag[], ma
     } else if (id === OID.shroudedKeyBag) {
       // Check the scheme first: it refuses RC2 by name and caps the iteration count before
       // decryptPkcs8 (synchronous) runs whatever the file asks for.
-      readScheme(items(value, "A key bag", 2)[0]!, "The private key");
+      spend(readScheme(items(value, "A key bag", 2)[0]!, "The private key").iterations, "A private key");
       let key: Buffer;
       try {
         key = decryptPkcs8(rawOf(value), password, "the private key in this PKCS#12 file");
@@ -153,7 +170,7 @@ async function readSafeContents(bytes: Buffer, password: string, bags: Bag[], ma
     } else if (id === OID.keyBag) {
       bags.push({ kind: "key", der: plainKey(rawOf(value)), ...meta });
     } else if (id === OID.safeContentsBag && depth < 4) {
-      await readSafeContents(rawOf(value), password, bags, macChecked, depth + 1);
+      await readSafeContents(rawOf(value), password, bags, macChecked, spend, depth + 1);
     } // CRL and secret bags carry nothing Gatehouse stores.
   }
 }
@@ -166,18 +183,20 @@ function plainKey(der: Buffer): Buffer {
   }
 }
 
-async function readAuthenticatedSafe(authSafe: Buffer, password: string, macChecked: boolean): Promise<Bag[]> {
+async function readAuthenticatedSafe(authSafe: Buffer, password: string, macChecked: boolean, spend: Budget): Promise<Bag[]> {
   const bags: Bag[] = [];
   for (const ci of items(parseBer(authSafe, "The AuthenticatedSafe"), "The AuthenticatedSafe")) {
     const [typeNode, contentWrap] = items(ci, "A ContentInfo", 2);
     const type = oidOf(typeNode, "A ContentInfo");
     const content = items(contentWrap, "A ContentInfo", 1, 0)[0]!;
     if (type === OID.data) {
-      await readSafeContents(octetsOf(content, "A data ContentInfo"), password, bags, macChecked);
+      await readSafeContents(octetsOf(content, "A data ContentInfo"), password, bags, macChecked, spend);
     } else if (type === OID.encryptedData) {
       const [, eci] = items(content, "An EncryptedData", 2);
       const [, algId, ciphertext] = items(eci, "An EncryptedContentInfo", 3);
       const scheme = readScheme(algId!, "This PKCS#12 file's certificate section");
+      // The legacy scheme derives twice (key and IV).
+      spend(scheme.iterations * (scheme.kind === "pkcs12" ? 2 : 1), "An encrypted section");
       let plain: Buffer;
       try {
         plain = await pbeDecrypt(scheme, octetsOf(ciphertext, "An EncryptedContentInfo"), password);
@@ -188,7 +207,7 @@ async function readAuthenticatedSafe(authSafe: Buffer, password: string, macChec
         if (isGatehouseError(err) && err.code !== "BAD_PEM") throw err;
         throw badPassword(macChecked ? "The password opens this PKCS#12 file but not its encrypted certificates." : undefined);
       }
-      await readSafeContents(plain, password, bags, macChecked);
+      await readSafeContents(plain, password, bags, macChecked, spend);
     } else {
       throw fileError("VALIDATION", "This PKCS#12 file uses public-key (enveloped) privacy, which Gatehouse does not read. Export it again with a password.");
     }
@@ -213,8 +232,9 @@ export async function importPkcs12(pfxDer: Uint8Array, password: string): Promis
   // NFC for consistency with export; a file made by a tool that kept a decomposed password
   // would need that exact form, which a browser form rarely produces.
   const pw = password.normalize("NFC");
-  if (pfx[2]) verifyMac(pfx[2], authSafe, pw);
-  const bags = await readAuthenticatedSafe(authSafe, pw, !!pfx[2]);
+  const spend = derivationBudget();
+  if (pfx[2]) verifyMac(pfx[2], authSafe, pw, spend);
+  const bags = await readAuthenticatedSafe(authSafe, pw, !!pfx[2], spend);
   return pairBags(bags);
 }
 

@@ -86,7 +86,20 @@ function refuseIterations(iterations: number): void {
   }
 }
 
-function assertReasonableKdf(encrypted: Uint8Array): void {
+// scrypt (RFC 7914) in PBES2: N·r·p bounds its work (openssl's default is 16384·8·1); the
+// decryption runs on the event loop, so a key file must not be able to ask for minutes of it.
+const SCRYPT_OID = "1.3.6.1.4.1.11591.4.11";
+export const MAX_SCRYPT_WORK = 16384 * 8 * 8;
+
+const tooDear = (what: string) =>
+  new GatehouseError("VALIDATION", `This key file asks for ${what}, more work to decrypt than Gatehouse spends on a key. Re-encrypt it (openssl pkcs8 -topk8 -v2 aes-256-cbc).`);
+
+/**
+ * Refuses an encrypted PKCS#8 whose key derivation would cost too much before anything tries the
+ * password: PBKDF2 above MAX_PBKDF2_ITERATIONS, scrypt above MAX_SCRYPT_WORK, or a PBES2 KDF that
+ * is neither. Anything else in the structure is left for createPrivateKey to report.
+ */
+export function assertReasonableKdf(encrypted: Uint8Array): void {
   const parsed = asn1js.fromBER(Uint8Array.from(encrypted));
   if (parsed.offset === -1) return; // not DER: createPrivateKey reports it
   try {
@@ -95,8 +108,15 @@ function assertReasonableKdf(encrypted: Uint8Array): void {
     if (algOid.valueBlock.toString() !== OID.pbes2) return;
     const kdf = params.valueBlock.value[0] as asn1js.Sequence;
     const [kdfOid, kdfParams] = kdf.valueBlock.value as [asn1js.ObjectIdentifier, asn1js.Sequence];
-    if (kdfOid.valueBlock.toString() !== OID.pbkdf2) return;
-    refuseIterations((kdfParams.valueBlock.value[1] as asn1js.Integer).valueBlock.valueDec);
+    const kdfName = kdfOid.valueBlock.toString();
+    const ints = kdfParams.valueBlock.value.slice(1).map((v) => (v instanceof asn1js.Integer ? v.valueBlock.valueDec : NaN));
+    if (kdfName === OID.pbkdf2) return refuseIterations(ints[0]!);
+    if (kdfName === SCRYPT_OID) {
+      const [n, r, p] = ints as [number, number, number];
+      if (!(n > 0 && r > 0 && p > 0) || n * r * p > MAX_SCRYPT_WORK) throw tooDear(`scrypt with N=${n}, r=${r}, p=${p}`);
+      return;
+    }
+    throw tooDear(`a key derivation Gatehouse does not know (${kdfName})`);
   } catch (err) {
     if ((err as GatehouseError).code === "VALIDATION") throw err;
     // Anything unexpected in the structure: let createPrivateKey give its own error.

@@ -130,11 +130,35 @@ describe("PKCS#12 files", () => {
     expect(err.fieldErrors?.password).toBeUndefined();
   });
 
+  it("a PKCS#12 file whose sections together ask for too much key derivation is refused once they pass the file budget", async () => {
+    // Each section is under the per-derivation cap; together they pass the file's budget.
+    must(OPENSSL, ["pkcs12", "-export", "-in", p12.cert, "-inkey", p12.key, "-iter", "700000", "-passout", "pass:right-pass", "-out", dir.file("dear.p12")]);
+    const err = await refused(h, "VALIDATION", "file", importP12(dir.read("dear.p12"), "right-pass"));
+    expect(err.message).toMatch(/1,250,000 iterations in all/);
+  });
+
   it("a wrong or missing password for an encrypted key file", async () => {
     must(OPENSSL, ["pkey", "-in", p12.key, "-aes-256-cbc", "-passout", "pass:key-pass", "-out", dir.file("enc.pem")]);
     const args = [dir.read("c.pem"), dir.read("enc.pem")] as const;
     await refused(h, "BAD_PASSWORD", "filePassword", importPemKey(...args, { filePassword: "nope-nope" }));
     await refused(h, "VALIDATION", "filePassword", importPemKey(...args));
+  });
+
+  it("an encrypted key file that asks for ruinous key derivation (PBKDF2 or scrypt) is refused at keyFile without deriving", async () => {
+    must(OPENSSL, ["pkey", "-in", p12.key, "-out", dir.file("plain.pem")]);
+    // openssl spends the derivation while writing them (~1 s each); reading them must not.
+    must(OPENSSL, ["pkcs8", "-topk8", "-in", dir.file("plain.pem"), "-v2", "aes-256-cbc", "-iter", "3000000", "-passout", "pass:key-pass", "-out", dir.file("pbkdf2.pem")]);
+    must(OPENSSL, ["pkcs8", "-topk8", "-in", dir.file("plain.pem"), "-scrypt", "-scrypt_N", "16384", "-scrypt_r", "8", "-scrypt_p", "16", "-passout", "pass:key-pass", "-out", dir.file("scrypt.pem")]);
+    must(OPENSSL, ["pkcs8", "-topk8", "-in", dir.file("plain.pem"), "-scrypt", "-scrypt_N", "16384", "-scrypt_r", "8", "-scrypt_p", "16", "-passout", "pass:key-pass", "-outform", "DER", "-out", dir.file("scrypt.der")]);
+    for (const [name, message] of [["pbkdf2.pem", /3,000,000 PBKDF2 iterations/], ["scrypt.pem", /scrypt with N=16384, r=8, p=16/], ["scrypt.der", /scrypt with N=16384, r=8, p=16/]] as const) {
+      const t0 = performance.now();
+      const err = await refused(h, "VALIDATION", "keyFile", importPemKey(dir.read("c.pem"), dir.read(name), { filePassword: "key-pass" }));
+      expect(err.message).toMatch(message);
+      expect(performance.now() - t0).toBeLessThan(500);
+    }
+    // openssl's own default scrypt (N=16384, r=8, p=1) is read as before.
+    must(OPENSSL, ["pkcs8", "-topk8", "-in", dir.file("plain.pem"), "-scrypt", "-passout", "pass:key-pass", "-out", dir.file("scrypt-default.pem")]);
+    await importPemKey(dir.read("c.pem"), dir.read("scrypt-default.pem"), { filePassword: "key-pass" })();
   });
 
   it("a legacy RC2/3DES PKCS#12 (openssl -legacy): names the format and how to convert it", async (ctx) => {

@@ -6,9 +6,9 @@ import { GatehouseError, atField, isGatehouseError } from "../../errors";
 import { newId } from "../../ids";
 import { parseCertificate } from "../../pki/certificate";
 import { assertAcceptableKey, spkiSha256 } from "../../pki/keys";
-import { decodeCertificateInput } from "../../pki/pem";
+import { decodeCertificateInput, pemBlocks } from "../../pki/pem";
 import { importPkcs12 } from "../../pki/pkcs12";
-import { encryptPkcs8 } from "../../pki/pkcs8";
+import { assertReasonableKdf, encryptPkcs8 } from "../../pki/pkcs8";
 import { ZImportInput, ZKeyPassword, parseInput } from "../../schemas";
 import type { KeystoreEntryRecord } from "../../store/keystore-types";
 import type { ProjectRecord } from "../../store/types";
@@ -32,6 +32,20 @@ function readPrivateKey(pemOrDer: Buffer, passphrase: string | undefined) {
   const isPem = text.includes("-----BEGIN");
   const encrypted = /ENCRYPTED|Proc-Type: 4,ENCRYPTED/.test(text);
   if (encrypted && !passphrase) throw field("filePassword", "This private key is encrypted: enter its password.");
+  // An encrypted PKCS#8 names its own key-derivation cost: refuse a ruinous one before trying it.
+  let pkcs8Der: Uint8Array | undefined;
+  try {
+    pkcs8Der = isPem ? pemBlocks(text).find((b) => b.label === "ENCRYPTED PRIVATE KEY")?.der : pemOrDer;
+  } catch {
+    // A damaged PEM: createPrivateKey below says so at the field.
+  }
+  if (pkcs8Der) {
+    try {
+      assertReasonableKdf(pkcs8Der);
+    } catch (err) {
+      throw field("keyFile", (err as Error).message);
+    }
+  }
   try {
     const key = isPem ? createPrivateKey({ key: text, format: "pem", passphrase }) : createPrivateKey({ key: pemOrDer, format: "der", type: "pkcs8", passphrase });
     return key.export({ format: "der", type: "pkcs8" });
