@@ -11,6 +11,9 @@ const describe = (v: Violation) =>
  * each (rule id, element, why). Minor and moderate findings are attached to the report.
  */
 export async function expectNoSeriousA11yViolations(page: Page, what = page.url()): Promise<void> {
+  // Next.js streams a page's metadata, and re-renders it after a server action: wait until the
+  // title is back, so axe judges the page and not that instant (a page with no title still fails).
+  await expect(page, `the ${what} page has a title`).toHaveTitle(/\S/);
   const { violations } = await new AxeBuilder({ page }).analyze();
   const blocking = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
   const other = violations.filter((v) => !blocking.includes(v));

@@ -21,8 +21,13 @@ describe("trust shields", () => {
       node("bad-sig", { issuerId: "root", signatureOk: false }),
       node("future", { issuerId: "root", notBefore: new Date("2026-07-01") }),
       node("self", { selfSigned: true }),
-      node("loop-a", { issuerId: "loop-b" }),
-      node("loop-b", { issuerId: "loop-a" }),
+      node("loop-a", { isCA: true, issuerId: "loop-b" }),
+      node("loop-b", { isCA: true, issuerId: "loop-a" }),
+      // A CA re-certified as a Client: its own certificate is fine, but it vouches for nothing.
+      node("demoted", { issuerId: "root" }),
+      node("leaf-of-demoted", { issuerId: "demoted" }),
+      node("ca-under-demoted", { isCA: true, issuerId: "demoted" }),
+      node("leaf-deep", { issuerId: "ca-under-demoted" }),
     ].map((n) => [n.id, n]),
   );
 
@@ -38,6 +43,9 @@ describe("trust shields", () => {
     expect(r("future")).toEqual(["red", "NOT_YET_VALID"]);
     expect(r("self")).toEqual(["yellow", "SELF_SIGNED"]);
     expect(r("loop-a")).toEqual(["red", "LOOP"]);
+    expect(r("demoted")).toEqual(["green", "CHAIN_TRUSTED"]);
+    expect(r("leaf-of-demoted")).toEqual(["red", "ISSUER_NOT_CA"]);
+    expect(r("leaf-deep")).toEqual(["red", "CHAIN_BROKEN"]);
   });
 
   it("the one-pass colours agree with the full walk for every entry", () => {

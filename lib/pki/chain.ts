@@ -1,7 +1,8 @@
 // Trust shields, the Key Store's answer to "can a MongoDB server or driver trust this?".
 // green: the chain verifies, link by link, up to a CA the project trusts;
 // yellow: self-signed (and not itself a trusted CA), or the issuer is not in the store;
-// red: expired, not yet valid, or a signature in the chain does not verify.
+// red: expired, not yet valid, a signature in the chain does not verify, or an issuer in it is
+//   not a CA.
 // Each result carries a code and the reason in words, for the tooltip and the chain diagram.
 
 export type Shield = "green" | "yellow" | "red";
@@ -16,6 +17,7 @@ export type TrustCode =
   | "NOT_YET_VALID"
   | "BAD_SIGNATURE"
   | "CHAIN_BROKEN"
+  | "ISSUER_NOT_CA"
   | "LOOP";
 
 export type TrustNode = {
@@ -68,8 +70,16 @@ export function evaluateTrust(id: string, nodes: Map<string, TrustNode>, now: Da
       chain.push({ ...link, shield: "yellow", code: "ISSUER_MISSING", reason: "Its issuer is not in the Key Store." });
       return finish(chain, { shield: "yellow", code: "ISSUER_MISSING", reason: chain.length === 1 ? "Its issuer's certificate is not in the Key Store: import the CA to complete the chain." : `The chain is incomplete above "${cur.alias}": import its issuer.` });
     }
+    const issuer = nodes.get(cur.issuerId);
+    // A link is only as good as the issuer's right to issue: a certificate that is not a CA (for
+    // example a CA re-certified as a Client) vouches for nothing, whatever key it holds.
+    if (issuer && !issuer.isCA) {
+      const reason = `Its issuer "${issuer.alias}" is not a CA certificate, so it cannot vouch for it.`;
+      chain.push({ ...link, shield: "red", code: "ISSUER_NOT_CA", reason });
+      return finish(chain, chain.length === 1 ? { shield: "red", code: "ISSUER_NOT_CA", reason } : { shield: "red", code: "CHAIN_BROKEN", reason: `"${cur.alias}" in its chain: ${reason}` });
+    }
     chain.push({ ...link, shield: "green", code: "CHAIN_TRUSTED", reason: "Signature verifies with its issuer." });
-    cur = nodes.get(cur.issuerId);
+    cur = issuer;
   }
   return finish(chain, { shield: "yellow", code: "ISSUER_MISSING", reason: "The chain is incomplete." });
 }
@@ -95,6 +105,7 @@ export function shieldColours(nodes: Map<string, TrustNode>, now: Date): Map<str
     if (own(n, now)) c = "red";
     else if (n.trustedAnchor && n.isCA) c = "green";
     else if (n.selfSigned || !n.issuerId) c = "yellow";
+    else if (nodes.get(n.issuerId) && !nodes.get(n.issuerId)!.isCA) c = "red";
     else {
       visiting.add(id);
       c = colour(n.issuerId);

@@ -82,6 +82,23 @@ describe("the Niagara seed, steps 1.1 and 1.3, through the use cases", () => {
     expect(actions).toEqual(expect.arrayContaining(["keystore.entry_created", "keystore.csr_created", "signer.csr_signed", "keystore.certificate_paired", "keystore.key_exported"]));
   });
 
+  it("a CA re-certified as a Client stops vouching: what it issued is no longer green", async () => {
+    const owner = await ctxFor(rt, t.ownerA.id);
+    await createEntry(owner, newEntry({ alias: "root", usage: "CA", commonName: "Root", password: "ca-password", confirmPassword: "ca-password", trustAnchor: "on", validityDays: "3650" }));
+    const inter = await createEntry(owner, newEntry({ alias: "inter", usage: "CA", commonName: "Inter", signedBy: "root", caPassword: "ca-password", validityDays: "1000" }));
+    await createEntry(owner, newEntry({ alias: "leaf", usage: "Client", commonName: "leaf", signedBy: "inter", caPassword: "entry-password", validityDays: "300" }));
+    const shield = async (alias: string) => (await listKeystore(owner, t.projectA, { q: alias })).items.find((i) => i.alias === alias)!.trust;
+    expect(await shield("leaf")).toMatchObject({ shield: "green", code: "CHAIN_TRUSTED" });
+    // Cert Request on the intermediate, signed by the root as a Client, imported: it pairs with
+    // "inter", which is now a Client certificate.
+    const csr = await requestCsr(owner, { projectId: t.projectA, entryId: inter.id, password: "entry-password" });
+    const signed = await signCsr(owner, { projectId: t.projectA, csr: csr.base64, caAlias: "root", caPassword: "ca-password", usage: "Client", validityDays: "365" });
+    expect(await importIntoKeystore(owner, { projectId: t.projectA, kind: "certificate", file: signed.base64 })).toMatchObject({ id: inter.id, paired: true });
+    expect(await shield("inter")).toMatchObject({ shield: "green", code: "CHAIN_TRUSTED" });
+    // openssl refuses the leaf through a non-CA; so does the shield.
+    expect((await shield("leaf")).shield).not.toBe("green");
+  });
+
   it("a Project Read Only user sees the Key Store but cannot create, sign or export keys (NOT_FOUND)", async () => {
     const owner = await ctxFor(rt, t.ownerA.id);
     const ca = await createEntry(owner, newEntry({ alias: "ca", usage: "CA", commonName: "CA", trustAnchor: "on" }));

@@ -58,8 +58,14 @@ export async function relinkIssuedBy(tx: StoreWriter, projectId: string, caSubje
   for (const e of await tx.keystore.findIssuedBySubject(projectId, caSubject)) await linkIssuer(tx, e);
 }
 
-/** After an entry's certificate is written (new, or replaced by pairing): link it and its dependents. */
+/**
+ * After an entry's certificate is written (new, or replaced by pairing): link it and its
+ * dependents — also when it is no CA any more (a CA re-certified as a Client through Import), so
+ * that what it issued stops being linked to it.
+ */
 export async function relinkAfterWrite(tx: StoreWriter, entry: KeystoreEntryRecord): Promise<void> {
   await linkIssuer(tx, entry);
-  if (entry.isCA) await relinkIssuedBy(tx, entry.projectId, entry.subject);
+  // A CA's children, or (no CA any more) the entries still linked to it: an indexed count decides,
+  // so writing one of 10,000 Client entries does not scan the project.
+  if (entry.isCA || (await tx.keystore.countIssuedBy(entry.id)) > 0) await relinkIssuedBy(tx, entry.projectId, entry.subject);
 }
