@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { request } from "node:http";
+import { request, type ClientRequest } from "node:http";
 import { join } from "node:path";
 import type { Page } from "@playwright/test";
 import { expectNoSeriousA11yViolations } from "./support/a11y";
@@ -427,43 +427,46 @@ test("a forged X-Forwarded-For is dropped: Rita's sign-in is audited with the ad
   expect(events.filter((e) => e.action === "auth.login" && e.outcome === "success").at(-1)).toMatchObject({ actorLabel: READER.email, ip: expect.stringMatching(/^(::ffff:)?127\.0\.0\.1$/) });
 });
 
-test("a request announcing a body over the limit gets 413 and a JSON error, without its body being read", async ({ baseURL }) => {
-  const url = new URL(baseURL!);
-  const res = await new Promise<{ status: number; type: string | undefined; body: string }>((resolve, reject) => {
-    const req = request({ host: url.hostname, port: url.port, method: "POST", path: "/api/oauth/token", headers: { "content-type": "application/x-www-form-urlencoded", "content-length": String(3 * 1024 * 1024) } }, (r) => {
+type RawReply = { status: number; type: string | undefined; body: string };
+
+/**
+ * A POST to the token endpoint through node:http, where `send` decides what goes on the wire
+ * after the headers: neither Playwright's request API nor curl can announce a body without sending
+ * it, or send one slowly. Once the server has answered and closed, writes fail, which is expected;
+ * an error with no answer after it rejects.
+ */
+function postRaw(baseURL: string, headers: Record<string, string>, timeoutMs: number, send: (req: ClientRequest) => void): Promise<RawReply> {
+  const url = new URL(baseURL);
+  return new Promise<RawReply>((resolve, reject) => {
+    const req = request({ host: url.hostname, port: url.port, method: "POST", path: "/api/oauth/token", headers: { "content-type": "application/x-www-form-urlencoded", ...headers } }, (r) => {
       let body = "";
       r.setEncoding("utf8");
       r.on("data", (c) => (body += c));
       r.on("end", () => resolve({ status: r.statusCode!, type: r.headers["content-type"], body }));
     });
-    req.on("error", reject);
-    req.setTimeout(10_000, () => req.destroy(new Error("no answer within 10 s: the server is waiting for the body")));
-    // Only the headers: the server must answer without waiting for the 3 MB it was promised.
-    req.flushHeaders();
+    req.on("error", (err) => setTimeout(() => reject(err), 2000));
+    req.setTimeout(timeoutMs, () => req.destroy(new Error(`no answer within ${timeoutMs / 1000} s: the server is waiting for the body`)));
+    send(req);
   });
+}
+
+test("a request announcing a body over the limit gets 413 and a JSON error, without its body being read", async ({ baseURL }) => {
+  // Only the headers: the server must answer without waiting for the 3 MB it was promised.
+  const res = await postRaw(baseURL!, { "content-length": String(3 * 1024 * 1024) }, 10_000, (req) => req.flushHeaders());
   expect(res.status).toBe(413);
   expect(res.type).toBe("application/json");
   expect(JSON.parse(res.body)).toMatchObject({ error: 413, errorCode: "PAYLOAD_TOO_LARGE", reason: "Payload Too Large" });
 });
 
 test("a chunked body (no announced length) is refused with 413 once it passes the limit, not read to its end", async ({ baseURL }) => {
-  const url = new URL(baseURL!);
   const chunk = "x".repeat(64 * 1024);
+  const most = 8 * 1024 * 1024;
   let sent = 0;
-  const res = await new Promise<{ status: number; type: string | undefined; body: string }>((resolve, reject) => {
-    const req = request({ host: url.hostname, port: url.port, method: "POST", path: "/api/oauth/token", headers: { "content-type": "application/x-www-form-urlencoded", "transfer-encoding": "chunked" } }, (r) => {
-      let body = "";
-      r.setEncoding("utf8");
-      r.on("data", (c) => (body += c));
-      r.on("end", () => resolve({ status: r.statusCode!, type: r.headers["content-type"], body }));
-    });
-    // Once the server has answered and closed, further writes fail: that is the point. An error
-    // with no answer after it fails the test.
-    req.on("error", (err) => setTimeout(() => reject(err), 2000));
-    req.setTimeout(20_000, () => req.destroy(new Error("no answer within 20 s")));
-    // Up to 8 MiB, 64 KiB at a time, waiting for each write: the answer must come long before the end.
+  // Up to 8 MiB, 64 KiB at a time, waiting for each write: the answer must come long before the end.
+  const res = await postRaw(baseURL!, { "transfer-encoding": "chunked" }, 20_000, (req) => {
     const more = () => {
-      if (req.destroyed || sent >= 8 * 1024 * 1024) return req.destroyed ? undefined : req.end();
+      if (req.destroyed) return;
+      if (sent >= most) return void req.end();
       sent += chunk.length;
       req.write(chunk, () => setImmediate(more));
     };
@@ -472,7 +475,7 @@ test("a chunked body (no announced length) is refused with 413 once it passes th
   expect(res.status).toBe(413);
   expect(res.type).toBe("application/json");
   expect(JSON.parse(res.body)).toMatchObject({ error: 413, errorCode: "PAYLOAD_TOO_LARGE" });
-  expect(sent).toBeLessThan(8 * 1024 * 1024);
+  expect(sent).toBeLessThan(most);
 });
 
 type AuditRow = { action: string; outcome: string; actorLabel: string; target: string };

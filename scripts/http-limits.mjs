@@ -15,8 +15,8 @@ function refuse(req, res, maxBody) {
     res.writeHead(413, { "content-type": "application/json", connection: "close" });
     res.end(JSON.stringify({ detail: `The request body is larger than ${maxBody} bytes.`, error: 413, errorCode: "PAYLOAD_TOO_LARGE", parameters: [], reason: "Payload Too Large" }));
   }
-  // The rest of the body is not read; the connection closes once the answer has left.
-  res.once("finish", () => req.socket?.destroy());
+  // The rest of the body is not read: destroying the unfinished request closes the connection
+  // (the short answer has already been handed to the socket).
   req.destroy();
 }
 

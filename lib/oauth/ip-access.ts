@@ -40,7 +40,7 @@ function textOf(a: Address): string {
 
 /**
  * `maskHostBits` reads a block with host bits set as the block it names (how entries stored
- * before this check were matched) instead of refusing it; only ipAllowed uses it.
+ * before this check were matched) instead of refusing it; only storedEntryNames uses it.
  */
 export function parseAccessEntry(raw: string, opts: { maskHostBits?: boolean } = {}): AccessEntry {
   const s = raw.trim();
@@ -73,6 +73,15 @@ export function parseAccessEntry(raw: string, opts: { maskHostBits?: boolean } =
 }
 
 /**
+ * What a stored entry names, in canonical form, read as ipAllowed reads it (a block stored with
+ * host bits set names its block); null for one that names nothing any more.
+ */
+export function storedEntryNames(stored: string): string | null {
+  const e = parseAccessEntry(stored, { maskHostBits: true });
+  return e.ok ? e.entry : null;
+}
+
+/**
  * Empty list = no restriction (as Atlas). Stored entries are read through parseAccessEntry, so
  * one stored before the canonical form existed matches what it names: a mapped block its IPv4
  * addresses, a block with host bits set the block it names (as before). One that no longer
@@ -86,9 +95,9 @@ export function ipAllowed(ip: string | null, entries: string[]): boolean {
   const family = isIP(client.entry) === 6 ? "ipv6" : "ipv4";
   const list = new BlockList();
   for (const stored of entries) {
-    const e = parseAccessEntry(stored, { maskHostBits: true });
-    if (!e.ok) continue;
-    const [a, b] = e.entry.split("/");
+    const named = storedEntryNames(stored);
+    if (!named) continue;
+    const [a, b] = named.split("/");
     const t = isIP(a!) === 6 ? "ipv6" : "ipv4";
     if (b === undefined) list.addAddress(a!, t);
     else list.addSubnet(a!, Number(b), t);

@@ -2,7 +2,7 @@ import "server-only";
 import { recordAudit, type AuditFields } from "../audit";
 import { now } from "../clock";
 import { GatehouseError, notFound } from "../errors";
-import { parseAccessEntry } from "../oauth/ip-access";
+import { parseAccessEntry, storedEntryNames } from "../oauth/ip-access";
 import { actorOf, type PrincipalCtx } from "./context";
 
 // API Access Lists (service accounts and API keys alike): Atlas's body is an array of
@@ -23,12 +23,6 @@ export function parseAccessEntries(entries: AccessListInputEntry[]): { entry: st
   });
 }
 
-/** The canonical form of an entry named in a DELETE (path-escaped "10.0.0.0%2F8" arrives decoded). */
-export function entryKey(raw: string): string | null {
-  const r = parseAccessEntry(raw);
-  return r.ok ? r.entry : null;
-}
-
 /** Adds entries to an owner's list in one transaction with its audit event; returns the list. */
 export async function addToAccessList(ctx: PrincipalCtx, ownerId: string, raw: AccessListInputEntry[], audit: (entries: string[]) => AuditFields) {
   const parsed = parseAccessEntries(raw);
@@ -40,17 +34,19 @@ export async function addToAccessList(ctx: PrincipalCtx, ownerId: string, raw: A
 }
 
 /**
- * Removes the entry however it is spelled, with any stored spelling of the same entry (lists
- * stored before entries were canonical can hold "1.2.3.4/32" beside "1.2.3.4"): otherwise the
- * address would stay allowed after its removal.
+ * Removes the entry a DELETE names (path-escaped "10.0.0.0%2F8" arrives decoded), however it is
+ * spelled, with every stored entry that names the same thing as the caller check reads it: lists
+ * stored before entries were canonical can hold "1.2.3.4/32" beside "1.2.3.4", or "10.0.0.5/8",
+ * and the address would otherwise stay allowed after its removal. An entry that names nothing any
+ * more goes by its stored text.
  */
 export async function removeFromAccessList(ctx: PrincipalCtx, ownerId: string, raw: string, audit: (entry: string) => AuditFields) {
-  const entry = entryKey(raw);
+  const text = raw.trim();
+  const named = storedEntryNames(text);
   await ctx.rt.store.transaction(async (tx) => {
-    const same = entry ? (await tx.accessLists.list(ownerId)).filter((e) => e.entry === entry || entryKey(e.entry) === entry) : [];
-    let removed = false;
-    for (const e of same) removed = (await tx.accessLists.remove(ownerId, e.entry)) || removed;
-    if (!entry || !removed) throw notFound("This access list entry");
-    await recordAudit(tx, actorOf(ctx), audit(entry));
+    const same = (await tx.accessLists.list(ownerId)).filter((e) => e.entry === text || (named !== null && storedEntryNames(e.entry) === named));
+    for (const e of same) await tx.accessLists.remove(ownerId, e.entry);
+    if (same.length === 0) throw notFound("This access list entry");
+    await recordAudit(tx, actorOf(ctx), audit(named ?? text));
   });
 }

@@ -251,6 +251,15 @@ describe("bearer tokens on the Admin API", () => {
     await rt.store.transaction((tx) => tx.accessLists.add({ ownerId: account.id, entry: "203.0.113.7/32", comment: null, createdAt: new Date().toISOString() }));
     await removeAccessListEntry(owner, { orgId: t.orgA, clientId: sa.clientId, entry: "203.0.113.7/32" });
     expect(await rt.store.accessLists.list(account.id)).toEqual([]);
+    // Entries stored before the checks existed go too: a block with host bits set by the block it
+    // names (which is how callers are checked against it), one that names nothing by its text.
+    const legacy = (entry: string) => rt.store.transaction((tx) => tx.accessLists.add({ ownerId: account.id, entry, comment: null, createdAt: new Date().toISOString() }));
+    await legacy("10.0.0.5/8");
+    await legacy("::ffff:203.0.113.0/24");
+    await removeAccessListEntry(owner, { orgId: t.orgA, clientId: sa.clientId, entry: "10.0.0.0/8" });
+    await removeAccessListEntry(owner, { orgId: t.orgA, clientId: sa.clientId, entry: "::ffff:203.0.113.0/24" });
+    expect(await rt.store.accessLists.list(account.id)).toEqual([]);
+    expect(await failureOf(removeAccessListEntry(owner, { orgId: t.orgA, clientId: sa.clientId, entry: "10.0.0.0/8" }))).toMatchObject({ code: "NOT_FOUND" });
     // Under a list that no longer names it, the address is refused: no leftover spelling lets it in.
     await addAccessListEntries(owner, { orgId: t.orgA, clientId: sa.clientId, entries: [{ cidrBlock: "198.51.100.0/24" }] });
     expect(await authenticateBearer(rt, token, "203.0.113.7")).toMatchObject({ ok: false, code: "IP_ADDRESS_NOT_ON_ACCESS_LIST" });
