@@ -1,6 +1,7 @@
 // A small, strict DER reader. Names are printed byte for byte (OpenSSL dumps unknown values as the
 // hex of their exact DER encoding), so we read tags, lengths and raw TLV bytes ourselves instead of
 // going through asn1js's decoded object tree, which keeps no exact tag bytes for odd value types.
+import { OPENSSL_OBJECTS } from "./openssl-names";
 
 export type Tlv = {
   /** The first identifier octet: class, constructed bit and (low) tag number. */
@@ -145,54 +146,11 @@ export function concatBytes(...parts: Uint8Array[]): Uint8Array {
   return out;
 }
 
-// OpenSSL 3.0's short names (OBJ_nid2sn, which falls back to the long name) for every attribute
-// type it knows under the arcs used in names: X.520 (2.5.4), pilot/RFC 4519 (0.9.2342.19200300.100.1),
-// PKCS #9, EV jurisdiction and the Russian registration numbers. Generated from obj_mac.h; any
-// other OID is printed as dotted digits by OpenSSL and here alike. A test checks every entry
-// against the installed openssl.
-const SHORT_NAME_ARCS: Record<string, string> = {
-  "0.9.2342.19200300.100.1":
-    "1=UID 2=textEncodedORAddress 3=mail 4=info 5=favouriteDrink 6=roomNumber 7=photo " +
-    "8=userClass 9=host 10=manager 11=documentIdentifier 12=documentTitle 13=documentVersion " +
-    "14=documentAuthor 15=documentLocation 20=homeTelephoneNumber 21=secretary 22=otherMailbox " +
-    "23=lastModifiedTime 24=lastModifiedBy 25=DC 26=aRecord 27=pilotAttributeType27 28=mXRecord " +
-    "29=nSRecord 30=sOARecord 31=cNAMERecord 37=associatedDomain 38=associatedName " +
-    "39=homePostalAddress 40=personalTitle 41=mobileTelephoneNumber 42=pagerTelephoneNumber " +
-    "43=friendlyCountryName 44=uid 45=organizationalStatus 46=janetMailbox " +
-    "47=mailPreferenceOption 48=buildingName 49=dSAQuality 50=singleLevelQuality " +
-    "51=subtreeMinimumQuality 52=subtreeMaximumQuality 53=personalSignature 54=dITRedirect " +
-    "55=audio 56=documentPublisher",
-  "1.2.840.113549.1.9":
-    "1=emailAddress 2=unstructuredName 3=contentType 4=messageDigest 5=signingTime " +
-    "6=countersignature 7=challengePassword 8=unstructuredAddress " +
-    "9=extendedCertificateAttributes 14=extReq 15=SMIME-CAPS 16=SMIME 20=friendlyName " +
-    "21=localKeyID",
-  "1.3.6.1.4.1.311.60.2.1": "1=jurisdictionL 2=jurisdictionST 3=jurisdictionC",
-  "2.5.4":
-    "3=CN 4=SN 5=serialNumber 6=C 7=L 8=ST 9=street 10=O 11=OU 12=title 13=description " +
-    "14=searchGuide 15=businessCategory 16=postalAddress 17=postalCode 18=postOfficeBox " +
-    "19=physicalDeliveryOfficeName 20=telephoneNumber 21=telexNumber " +
-    "22=teletexTerminalIdentifier 23=facsimileTelephoneNumber 24=x121Address " +
-    "25=internationaliSDNNumber 26=registeredAddress 27=destinationIndicator " +
-    "28=preferredDeliveryMethod 29=presentationAddress 30=supportedApplicationContext 31=member " +
-    "32=owner 33=roleOccupant 34=seeAlso 35=userPassword 36=userCertificate 37=cACertificate " +
-    "38=authorityRevocationList 39=certificateRevocationList 40=crossCertificatePair 41=name " +
-    "42=GN 43=initials 44=generationQualifier 45=x500UniqueIdentifier 46=dnQualifier " +
-    "47=enhancedSearchGuide 48=protocolInformation 49=distinguishedName 50=uniqueMember " +
-    "51=houseIdentifier 52=supportedAlgorithms 53=deltaRevocationList 54=dmdName 65=pseudonym " +
-    "72=role 97=organizationIdentifier 98=c3 99=n3 100=dnsName",
-  "1.2.643.3.131.1": "1=INN",
-  "1.2.643.100": "1=OGRN 3=SNILS 5=OGRNIP 111=subjectSignTool",
-};
-
-export const OPENSSL_SHORT_NAMES: ReadonlyMap<string, string> = new Map(
-  Object.entries(SHORT_NAME_ARCS).flatMap(([arc, list]) =>
-    list.split(" ").map((item) => {
-      const [last, name] = item.split("=") as [string, string];
-      return [`${arc}.${last}`, name] as [string, string];
-    }),
-  ),
-);
+// The short name OpenSSL 3.0 prints for every object identifier it knows (OBJ_nid2sn, which falls
+// back to the long name), generated from its obj_mac.h by scripts/gen-openssl-names.mjs; any other
+// OID is printed as dotted digits by OpenSSL and here alike. A test checks every entry against the
+// installed openssl.
+export const OPENSSL_SHORT_NAMES: ReadonlyMap<string, string> = new Map(OPENSSL_OBJECTS);
 
 /** Dotted OID for an OpenSSL short name, matched exactly (OpenSSL's lookup is case-sensitive). */
 export const OIDS_BY_SHORT_NAME: ReadonlyMap<string, string> = new Map(

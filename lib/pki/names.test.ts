@@ -61,6 +61,8 @@ const ORDINARY: Case[] = [
   { label: "DC components", subj: "/DC=com/DC=example/CN=svc", expected: "CN=svc,DC=example,DC=com" },
   { label: "UID and serialNumber", subj: "/serialNumber=12345/UID=jdoe/CN=John Doe", expected: "CN=John Doe,UID=jdoe,serialNumber=12345" },
   { label: "more short names", subj: "/street=1 Main St/postalCode=10001/businessCategory=Private Organization/jurisdictionC=US/jurisdictionST=DE/jurisdictionL=Dover/SN=Doe/GN=Jane/title=Dr/initials=JD/generationQualifier=III/dnQualifier=q1/pseudonym=jd/name=Jane Doe/CN=x" },
+  { label: "short names outside the X.520 arcs (msUPN, id-pda-gender)", der: nameDer([atv("1.3.6.1.4.1.311.20.2.3", T.UTF8, "alice@corp.example")], [atv("1.3.6.1.5.5.7.9.3", T.PRINTABLE, "F")], [atv(CN, T.UTF8, "alice")]), expected: "CN=alice,id-pda-gender=F,msUPN=alice@corp.example" },
+  { label: "an OID two objects share is named as OpenSSL names it", der: nameDer([atv("1.3", T.UTF8, "o")]), expected: "ORG=o" },
   { label: "64-character CN", subj: `/CN=${"x".repeat(64)}` },
   { label: "very long CN (300 characters, over the RFC bound)", der: cn("L".repeat(300)), expected: `CN=${"L".repeat(300)}` },
   { label: "empty value", der: nameDer([atv(O, T.UTF8, "x")], [atv(CN, T.UTF8, "")]), expected: "CN=,O=x" },
