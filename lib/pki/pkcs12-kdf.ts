@@ -31,7 +31,8 @@ export const OID = {
 
 // The file's own iteration counts are attacker-controlled; every derivation is capped, and the
 // whole file's derivations together too (MAX_FILE_ITERATIONS in pkcs12.ts). Java's legacy MAC
-// uses 100,000 (the largest seen in the wild). The JS PKCS#12 KDF runs on the event loop.
+// uses 100,000 (the largest seen in the wild). The PKCS#12 KDF has no native implementation in
+// Node, so it runs in JS, handing the event loop back every KDF_SLICE iterations.
 export const MAX_ITERATIONS = 1_000_000;
 
 // Malformed input: "BAD_PEM" is Gatehouse's code for unreadable PEM/DER uploads.
@@ -120,8 +121,15 @@ export function bmpPassword(password: string): Buffer {
   return Buffer.concat([Buffer.from(password, "utf16le").swap16(), Buffer.alloc(2)]);
 }
 
-/** RFC 7292 B.2; id 1 = key, 2 = IV, 3 = MAC key. */
-export function pkcs12Kdf(hash: HashSpec, password: Buffer, salt: Buffer, iterations: number, id: 1 | 2 | 3, n: number): Buffer {
+/**
+ * Hashes between two hand-backs to the event loop (~1 ms here): a file at the iteration cap takes
+ * seconds to derive, and every other request of the server would wait for it otherwise.
+ */
+export const KDF_SLICE = 512;
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** RFC 7292 B.2; id 1 = key, 2 = IV, 3 = MAC key. Yields to the event loop while it works. */
+export async function pkcs12Kdf(hash: HashSpec, password: Buffer, salt: Buffer, iterations: number, id: 1 | 2 | 3, n: number): Promise<Buffer> {
   const { name, u, v } = hash;
   const repeat = (src: Buffer, len: number) => Buffer.from(Array.from({ length: len }, (_, i) => src[i % src.length]!));
   const I = Buffer.concat([repeat(salt, salt.length && v * Math.ceil(salt.length / v)), repeat(password, password.length && v * Math.ceil(password.length / v))]);
@@ -129,7 +137,10 @@ export function pkcs12Kdf(hash: HashSpec, password: Buffer, salt: Buffer, iterat
   const out: Buffer[] = [];
   for (let got = 0; ; got += u) {
     let A = createHash(name).update(D).update(I).digest();
-    for (let r = 1; r < iterations; r++) A = createHash(name).update(A).digest();
+    for (let r = 1; r < iterations; r++) {
+      A = createHash(name).update(A).digest();
+      if (r % KDF_SLICE === 0) await nextTurn();
+    }
     out.push(A);
     if (got + u >= n) break;
     const B = repeat(A, v);
@@ -224,8 +235,8 @@ export async function pbeDecrypt(scheme: Scheme, ciphertext: Buffer, password: s
     iv = scheme.iv;
   } else {
     const pw = bmpPassword(password);
-    key = pkcs12Kdf(SHA1, pw, scheme.salt, scheme.iterations, 1, scheme.keyLength);
-    iv = pkcs12Kdf(SHA1, pw, scheme.salt, scheme.iterations, 2, 8);
+    key = await pkcs12Kdf(SHA1, pw, scheme.salt, scheme.iterations, 1, scheme.keyLength);
+    iv = await pkcs12Kdf(SHA1, pw, scheme.salt, scheme.iterations, 2, 8);
   }
   const d = createDecipheriv(scheme.cipher, key, iv);
   return Buffer.concat([d.update(ciphertext), d.final()]);

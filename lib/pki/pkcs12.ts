@@ -76,7 +76,7 @@ export async function exportPkcs12(input: Pkcs12ExportInput): Promise<Buffer> {
 
   const authSafe = der(SEQ, encrypted, keyData);
   const macSalt = randomBytes(16);
-  const macKey = pkcs12Kdf(MAC_HASHES[OID.sha256]!, bmpPassword(password), macSalt, PKCS12_MAC_ITERATIONS, 3, 32);
+  const macKey = await pkcs12Kdf(MAC_HASHES[OID.sha256]!, bmpPassword(password), macSalt, PKCS12_MAC_ITERATIONS, 3, 32);
   const mac = createHmac("sha256", macKey).update(authSafe).digest();
   const macData = der(SEQ, der(SEQ, der(SEQ, oid(OID.sha256), NULL), der(OCTETS, mac)), der(OCTETS, macSalt), int(PKCS12_MAC_ITERATIONS));
   return der(SEQ, int(3), der(SEQ, oid(OID.data), der(EXPLICIT0, der(OCTETS, authSafe))), macData);
@@ -113,7 +113,7 @@ function derivationBudget(): Budget {
   };
 }
 
-function verifyMac(macData: Node, authSafe: Buffer, password: string, spend: Budget): void {
+async function verifyMac(macData: Node, authSafe: Buffer, password: string, spend: Budget): Promise<void> {
   const [digestInfo, saltNode, iterNode] = items(macData, "The MAC", 2);
   const [alg, digest] = items(digestInfo, "The MAC", 2);
   const algOid = oidOf(items(alg, "The MAC algorithm", 1)[0], "The MAC algorithm");
@@ -126,11 +126,11 @@ function verifyMac(macData: Node, authSafe: Buffer, password: string, spend: Bud
   spend(iterations * (password === "" ? 2 : 1), "The MAC");
   // OpenSSL also accepts an empty password encoded without the BMP terminator; so do we.
   const candidates = password === "" ? [bmpPassword(""), Buffer.alloc(0)] : [bmpPassword(password)];
-  const ok = candidates.some((pw) => {
-    const mac = createHmac(hash.name, pkcs12Kdf(hash, pw, salt, iterations, 3, hash.u)).update(authSafe).digest();
-    return mac.length === expected.length && timingSafeEqual(mac, expected);
-  });
-  if (!ok) throw badPassword();
+  for (const pw of candidates) {
+    const mac = createHmac(hash.name, await pkcs12Kdf(hash, pw, salt, iterations, 3, hash.u)).update(authSafe).digest();
+    if (mac.length === expected.length && timingSafeEqual(mac, expected)) return;
+  }
+  throw badPassword();
 }
 
 function readAttributes(set: Node | undefined): Pick<Bag, "friendlyName" | "localKeyId"> {
@@ -233,7 +233,7 @@ export async function importPkcs12(pfxDer: Uint8Array, password: string): Promis
   // would need that exact form, which a browser form rarely produces.
   const pw = password.normalize("NFC");
   const spend = derivationBudget();
-  if (pfx[2]) verifyMac(pfx[2], authSafe, pw, spend);
+  if (pfx[2]) await verifyMac(pfx[2], authSafe, pw, spend);
   const bags = await readAuthenticatedSafe(authSafe, pw, !!pfx[2], spend);
   return pairBags(bags);
 }
