@@ -56,6 +56,10 @@ const TABLE: Row[] = [
   { name: "Password scheme with credentials in the string", s: "mongodb://app:pw@db.example.net:27017/?authSource=admin", scheme: "password", warnings: ["PASSWORD_CREDENTIALS_IN_STRING"] },
   { name: "Password scheme, clean", s: "mongodb://db1.example.net:27017,db2.example.net:27017/?replicaSet=rs0&authSource=admin&tls=true", scheme: "password" },
   { name: "no authentication with MONGODB-X509", s: SEED, scheme: "none", errors: ["NONE_X509_MECHANISM"] },
+  { name: "no authentication, OIDC from the Kubernetes service account", s: "mongodb://db.example.net/?authMechanism=MONGODB-OIDC&authMechanismProperties=ENVIRONMENT:k8s", scheme: "none", errors: ["NONE_AMBIENT_MECHANISM"] },
+  { name: "no authentication, OIDC from the cloud metadata service", s: "mongodb://db.example.net/?authMechanism=MONGODB-OIDC&authMechanismProperties=ENVIRONMENT:azure,TOKEN_RESOURCE:api%3A%2F%2Fx", scheme: "none", errors: ["NONE_AMBIENT_MECHANISM"] },
+  { name: "no authentication, AWS from the environment", s: "mongodb://db.example.net/?authMechanism=MONGODB-AWS&authSource=%24external", scheme: "none", errors: ["NONE_AMBIENT_MECHANISM"] },
+  { name: "no authentication, Kerberos from the ticket cache", s: "mongodb://svc%40EXAMPLE.COM@db.example.net/?authMechanism=GSSAPI", scheme: "none", errors: ["NONE_AMBIENT_MECHANISM"] },
   { name: "no authentication, SCRAM named but no user", s: "mongodb://db.example.net/?authMechanism=SCRAM-SHA-256", scheme: "none", errors: ["NONE_MECHANISM_NEEDS_USER"] },
   { name: "no authentication, password in the string", s: "mongodb://app:pw@db.example.net/", scheme: "none", warnings: ["CREDENTIALS_IN_STRING"] },
   { name: "the test server: one host, direct connection", s: `mongodb://localhost:27999/?directConnection=true&${X509_Q}`, scheme: "x509" },
@@ -185,6 +189,11 @@ describe("connectionStringForDriver", () => {
     expect(connectionStringForDriver(s)).toBe(`${SEED}&appName=plant`);
   });
 
+  it("removes them by the name the driver reads: any case, percent-encoded", () => {
+    const s = `${SEED}&tls%43AFile=/etc/ca.pem&TLSCERTIFICATEKEYFILE=/etc/k.pem&tlsCertificate%4BeyFile=/x&%70assphrase=pw&appName=plant`;
+    expect(connectionStringForDriver(s)).toBe(`${SEED}&appName=plant`);
+  });
+
   it("knows only options the driver accepts, so none of them is ever reported as unknown", () => {
     const value = (k: string) => (k === "mongodbLogPath" ? "stderr" : "true");
     for (const k of [...FILE_OPTIONS, ...TLS_MATERIAL_OPTIONS, ...NODE_ONLY_OPTIONS]) {
@@ -202,6 +211,8 @@ describe("redactConnectionString", () => {
     ["mongodb://h.example.net/?proxyHost=p&proxyUsername=u&proxyPassword=pp", "mongodb://h.example.net/?proxyHost=p&proxyUsername=u&proxyPassword=****"],
     ["mongodb://app:p@ss@db.example.net/", "mongodb://app:****@db.example.net/"],
     ["app:s3cret@db.example.net:27017", "app:****@db.example.net:27017"],
+    ["mongodb://h.example.net/?tls=true&passphrase=s3cret&appName=a", "mongodb://h.example.net/?tls=true&passphrase=****&appName=a"],
+    ["mongodb://h.example.net/?tls=true&Pass%70hrase=s3cret&key=-----BEGIN%20PRIVATE%20KEY-----abc", "mongodb://h.example.net/?tls=true&Pass%70hrase=****&key=****"],
     [SEED, SEED],
   ])("%s", (input, expected) => {
     expect(redactConnectionString(input)).toBe(expected);

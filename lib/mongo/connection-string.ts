@@ -5,7 +5,7 @@ import { driverFindings, ignoredOptionFindings } from "./option-findings";
 import { STRIPPED_BEFORE_CONNECT, isIn } from "./option-lists";
 import { schemeRules } from "./scheme-rules";
 import { structuralProblem } from "./structural";
-import { editUri, splitUri, type UriEdit } from "./uri-text";
+import { editUri, joinUri, optionName, splitUri, type UriEdit } from "./uri-text";
 
 // A connector's connection string, read the way the official driver will read it: the
 // structure by `mongodb-connection-string-url` (which the driver itself uses), the options by
@@ -48,6 +48,7 @@ export type ConnectionStringProblemCode =
   | "PASSWORD_AUTH_SOURCE_FROM_PATH"
   | "PASSWORD_CREDENTIALS_IN_STRING"
   | "NONE_X509_MECHANISM"
+  | "NONE_AMBIENT_MECHANISM"
   | "NONE_MECHANISM_NEEDS_USER"
   | "CREDENTIALS_IN_STRING"
   | "CERTIFICATE_OPTION_IGNORED"
@@ -177,23 +178,23 @@ export function analyzeConnectionString(s: string, scheme: AuthenticationScheme)
 export function connectionStringForDriver(s: string): string {
   const parts = splitUri(s.trim());
   if (!parts) return s.trim();
-  return editUri(s.trim(), [{ op: "remove", keys: parts.query.map((q) => q.key).filter((k) => isIn(STRIPPED_BEFORE_CONNECT, safeDecode(k))) }]);
-}
-
-function safeDecode(k: string): string {
-  try {
-    return decodeURIComponent(k);
-  } catch {
-    return k;
-  }
+  // By name as the driver reads it: `tls%43AFile` is tlsCAFile to the driver, so it goes too.
+  const names = parts.query.map((q) => optionName(q.key)).filter((name) => isIn(STRIPPED_BEFORE_CONNECT, name));
+  return editUri(s.trim(), [{ op: "remove", keys: names }]);
 }
 
 const MASK = "****";
 
-/** The string with every password (user, key file, proxy, AWS session token) masked; user names stay. */
+// Values the library leaves as they are: a key's passphrase, and PEM key material pasted as
+// Node's TLS options (`key`, `pfx`); by name as the driver reads it (any case, percent-encoded).
+const MASKED_OPTIONS = [...SECRET_OPTIONS, "key", "pfx"];
+
+/** The string with every password (user, key file, proxy, AWS session token) and key masked; user names stay. */
 export function redactConnectionString(s: string): string {
   let out = redactWithLibrary(s, { redactUsernames: false, replacementString: MASK });
   // The library's fallback for unparseable strings needs "//"; a pasted `user:pass@host` has none.
   if (!out.includes("://")) out = out.replace(/^([^:@/]*):[^@]*@/, `$1:${MASK}@`);
-  return out;
+  const parts = splitUri(out);
+  if (!parts?.query.some((q) => q.value !== undefined && q.value !== MASK && isIn(MASKED_OPTIONS, optionName(q.key)))) return out;
+  return joinUri({ ...parts, query: parts.query.map((q) => (q.value !== undefined && isIn(MASKED_OPTIONS, optionName(q.key)) ? { key: q.key, value: MASK } : q)) });
 }

@@ -131,6 +131,13 @@ describe("checkConnectivity: what happens before the network", () => {
     expect(calls.constructed).toBe(0);
   });
 
+  it("never lets a connector without authentication sign in with the server's own cloud identity", async () => {
+    const { Impl, calls } = fake();
+    const r = await checkConnectivity({ uri: "mongodb://db.example.net/?authMechanism=MONGODB-OIDC&authMechanismProperties=ENVIRONMENT:k8s", database: "plant", auth: { kind: "none" }, MongoClientImpl: Impl });
+    expect(r).toMatchObject({ ok: false, stage: "configuration", code: "BAD_CONNECTION_STRING", message: expect.stringMatching(/credentials the driver finds on the Gatehouse server/) });
+    expect(calls.constructed).toBe(0);
+  });
+
   it("refuses a user name in the string that is not the certificate's subject", async () => {
     const { Impl, calls } = fake();
     const r = await checkConnectivity({ uri: SEED.replace("mongodb+srv://", "mongodb+srv://CN%3Dsomeone@"), auth: x509(), MongoClientImpl: Impl });

@@ -130,10 +130,24 @@ function passwordRules(p: Params): Finding[] {
   return out;
 }
 
+// Mechanisms with which the driver signs in using credentials it finds on the machine it runs on
+// (the cloud or Kubernetes identity token, AWS keys or instance role, the Kerberos ticket cache):
+// on a connector, those would be Gatehouse's own, sent to whatever host the string names.
+const AMBIENT_MECHANISMS = ["MONGODB-OIDC", "MONGODB-AWS", "GSSAPI"];
+
 function noneRules(p: Params): Finding[] {
   const out: Finding[] = [];
-  if (p.mech?.toUpperCase() === X509) {
+  const mech = p.mech?.toUpperCase();
+  if (mech === X509) {
     out.push({ code: "NONE_X509_MECHANISM", severity: "error", option: "authMechanism", message: "authMechanism=MONGODB-X509 needs a client certificate: choose Client Certificate Authentication for this connector." });
+  } else if (mech !== undefined && AMBIENT_MECHANISMS.includes(mech)) {
+    out.push({
+      code: "NONE_AMBIENT_MECHANISM",
+      severity: "error",
+      option: "authMechanism",
+      message: `authMechanism=${p.mech} signs in with credentials the driver finds on the Gatehouse server itself (its cloud or Kubernetes identity, AWS keys, Kerberos tickets), which Gatehouse never sends to a deployment. Remove authMechanism, or choose Password or Client Certificate Authentication.`,
+      fix: { label: "Remove authMechanism", edits: [{ op: "remove", keys: ["authMechanism", "authMechanismProperties"] }] },
+    });
   }
   if (p.hasPassword) {
     out.push({ code: "CREDENTIALS_IN_STRING", severity: "warning", message: "The password in the connection string is stored as plain text. Choose the Password scheme, so that it is sealed, and remove it from the string." });
