@@ -161,6 +161,11 @@ describe("mongoshUserCommands", () => {
     expect(cmd).toBe('db.getSiblingDB("$external").runCommand({ createUser: "CN=niagara,OU=Stations,O=Plant", roles: [{ role: "readWriteAnyDatabase", db: "admin" }] })');
   });
 
+  it("marks the user as Gatehouse's in customData, so a connector that manages users later may change it", () => {
+    const cmd = mongoshUserCommands({ action: "create", kind: "x509", userName: "CN=niagara,O=Plant", roles: [], owner: "66a1b2c3d4e5f60718293a4b" });
+    expect(evaluate(cmd).command).toEqual({ createUser: "CN=niagara,O=Plant", roles: [], customData: { gatehouseUserId: "66a1b2c3d4e5f60718293a4b" } });
+  });
+
   it.each([
     "CN=Doe\\, John,O=Acme",
     'CN=\\"Quoted\\",O=Acme',

@@ -9,8 +9,14 @@ import { jsString } from "./quote";
 /** A role as mongod stores it (Database Access maps its own role choices to these). */
 export type MongodRole = { role: string; db: string };
 
+/**
+ * The customData field that marks a deployment user as made by Gatehouse (the Gatehouse user's
+ * id): a connector that manages users changes and drops only users that carry it (user-sync.ts).
+ */
+export const OWNER_FIELD = "gatehouseUserId";
+
 export type DatabaseUserCommand =
-  | { action: "create"; kind: "x509" | "password"; userName: string; roles: MongodRole[] }
+  | { action: "create"; kind: "x509" | "password"; userName: string; roles: MongodRole[]; /** The Gatehouse user's id, kept in customData. */ owner?: string }
   | { action: "update"; kind: "x509" | "password"; userName: string; roles?: MongodRole[]; changePassword?: boolean }
   | { action: "drop"; kind: "x509" | "password"; userName: string };
 
@@ -30,6 +36,7 @@ export function mongoshUserCommands(op: DatabaseUserCommand): string {
       fields.push(`createUser: ${jsString(op.userName)}`);
       if (op.kind === "password") fields.push("pwd: passwordPrompt()");
       fields.push(`roles: ${rolesLiteral(op.roles)}`);
+      if (op.owner) fields.push(`customData: { ${OWNER_FIELD}: ${jsString(op.owner)} }`);
       break;
     case "update":
       if (op.changePassword && op.kind === "x509") throw invalid("X.509 users have no password: the certificate is their credential.");

@@ -1,17 +1,23 @@
 import { MongoClient, MongoServerError } from "mongodb";
 import { classifyConnectivityError, type Classified } from "./classify-error";
 import { prepareConnection, type CheckConnectivityInput, type MongoClientConstructor } from "./connectivity";
-import type { MongodRole } from "./user-commands";
+import { OWNER_FIELD, type MongodRole } from "./user-commands";
 
 // "Manages database users": Database Access changes applied to the deployment with the
-// connector's own credentials — createUser (or updateUser when the user is already there, so a
-// retry after a half-applied change converges) and dropUser, on $external or admin.
+// connector's own credentials — createUser and dropUser, on $external or admin.
+//
+// Gatehouse changes and drops only users it created: createUser (and the mongosh command Database
+// Access shows when no connector manages users) stores the Gatehouse user's id in the user's
+// customData (OWNER_FIELD). When the name is taken, updateUser runs only if the user
+// there carries that id (a retry after a half-applied change converges); a user someone else made
+// (the deployment's root, the connector's own identity) is refused, and a removal leaves it alone.
 
-export type UserSyncOp =
-  | { action: "upsert"; db: "$external" | "admin"; user: string; pwd?: string; roles: MongodRole[] }
-  | { action: "drop"; db: "$external" | "admin"; user: string };
+type Target = { db: "$external" | "admin"; user: string; /** The Gatehouse user's id, kept in customData. */ owner: string };
+export type UserSyncOp = (Target & { action: "upsert"; pwd?: string; roles: MongodRole[] }) | (Target & { action: "drop" });
 
-export type UserSyncOutcome = { ok: true; applied: "created" | "updated" | "dropped" | "absent" } | { ok: false; code: string; message: string };
+export type UserSyncOutcome =
+  | { ok: true; applied: "created" | "updated" | "dropped" | "absent" | "left-alone" }
+  | { ok: false; code: string; message: string };
 
 export type UserSyncResult = { ok: true; outcomes: UserSyncOutcome[] } | { ok: false; failure: Classified };
 
@@ -31,6 +37,15 @@ function refusal(err: unknown, op: UserSyncOp): UserSyncOutcome {
   return { ok: false, code: "FAILED", message: (err as Error).message };
 }
 
+function notOurs(op: UserSyncOp): string {
+  const where = op.db === "$external" ? "$external" : "admin";
+  return (
+    `The deployment already has a user ${JSON.stringify(op.user)} in ${where} that Gatehouse did not create, and Gatehouse does not take over users it did not create. ` +
+    `Use another name, or, if this user should be managed here, mark it on the deployment as an administrator: ` +
+    `db.getSiblingDB(${JSON.stringify(where)}).updateUser(${JSON.stringify(op.user)}, { customData: { ${OWNER_FIELD}: ${JSON.stringify(op.owner)} } }), then Retry.`
+  );
+}
+
 export async function applyUserOps(input: Omit<CheckConnectivityInput, "database">, ops: UserSyncOp[]): Promise<UserSyncResult> {
   const prepared = prepareConnection(input);
   if (!prepared.ok) return { ok: false, failure: prepared.failure };
@@ -46,8 +61,19 @@ export async function applyUserOps(input: Omit<CheckConnectivityInput, "database
   try {
     for (const op of ops) {
       const db = client.db(op.db);
+      /** Who made the user the deployment has under this name: "absent", "ours" or "theirs". */
+      const ownerThere = async () => {
+        const info = await db.command({ usersInfo: { user: op.user, db: op.db }, showCustomData: true });
+        const found = (info.users as { customData?: Record<string, unknown> }[] | undefined)?.[0];
+        return !found ? "absent" : found.customData?.[OWNER_FIELD] === op.owner ? "ours" : "theirs";
+      };
       try {
         if (op.action === "drop") {
+          const owner = await ownerThere();
+          if (owner !== "ours") {
+            outcomes.push({ ok: true, applied: owner === "absent" ? "absent" : "left-alone" });
+            continue;
+          }
           try {
             await db.command({ dropUser: op.user });
             outcomes.push({ ok: true, applied: "dropped" });
@@ -59,10 +85,14 @@ export async function applyUserOps(input: Omit<CheckConnectivityInput, "database
         }
         const fields = { roles: op.roles, ...(op.pwd !== undefined ? { pwd: op.pwd } : {}) };
         try {
-          await db.command({ createUser: op.user, ...fields });
+          await db.command({ createUser: op.user, ...fields, customData: { [OWNER_FIELD]: op.owner } });
           outcomes.push({ ok: true, applied: "created" });
         } catch (err) {
           if (!(err instanceof MongoServerError && err.code === USER_ALREADY_EXISTS)) throw err;
+          if ((await ownerThere()) !== "ours") {
+            outcomes.push({ ok: false, code: "USER_NOT_CREATED_BY_GATEHOUSE", message: notOurs(op) });
+            continue;
+          }
           await db.command({ updateUser: op.user, ...fields });
           outcomes.push({ ok: true, applied: "updated" });
         }

@@ -248,6 +248,45 @@ describe("Manages database users (test server only)", () => {
     expect(target.server!.users.get("$external", "CN=admin-tool,O=Plant Ops")).toBeUndefined();
   });
 
+  it("never takes over, demotes or drops a deployment user Gatehouse did not create", async (c) => {
+    if (!onTestServer()) c.skip();
+    await managed();
+    const users = target.server!.users;
+    users.add({ db: "admin", user: "root", password: "the-real-root-password", roles: [{ role: "root", db: "admin" }] });
+    const { user } = await createDatabaseUser(owner, { projectId: t.projectA, authMethod: "SCRAM", username: "root", password: "attacker-password", roles: [{ kind: "builtin", roleName: "readAnyDatabase" }] });
+    expect(user).toMatchObject({ syncStatus: "failed", syncError: expect.stringContaining("Gatehouse did not create") });
+    expect(user.syncError).toContain(`gatehouseUserId: "${user.id}"`);
+    expect(users.get("admin", "root")?.roles).toEqual([{ role: "root", db: "admin" }]);
+    expect(await retryDatabaseUserSync(owner, { projectId: t.projectA, userId: user.id })).toMatchObject({ syncStatus: "failed" });
+    // Removing it in Gatehouse leaves the deployment's root where it was.
+    const fresh = (await rt.store.databaseAccess.getUser(user.id))!;
+    expect(await deleteDatabaseUser(owner, { projectId: t.projectA, userId: user.id, version: fresh.version })).toEqual({ removed: true, user: null });
+    expect(users.get("admin", "root")?.roles).toEqual([{ role: "root", db: "admin" }]);
+    expect((await auditTrail(rt)).find((e) => e.action === "dbuser.dropped")?.detail).toMatchObject({ onDeployment: "left alone: not created by Gatehouse" });
+
+    // A user Gatehouse did create converges on a retry (createUser finds it there, with its tag).
+    const name = "CN=line-9,OU=Stations,O=Plant Ops";
+    const created = await createDatabaseUser(owner, { projectId: t.projectA, authMethod: "X509", username: name, roles: [{ kind: "builtin", roleName: "readAnyDatabase" }] });
+    expect(users.get("$external", name)?.customData).toEqual({ gatehouseUserId: created.user.id });
+    await rt.store.transaction((tx) => tx.databaseAccess.setSync(created.user.id, "pending", null));
+    expect(await retryDatabaseUserSync(owner, { projectId: t.projectA, userId: created.user.id })).toMatchObject({ syncStatus: "in_sync" });
+  });
+
+  it("a user an admin created with the mongosh command Database Access showed is Gatehouse's once a connector manages users", async (c) => {
+    if (!onTestServer()) c.skip();
+    const ca = (await rt.store.keystore.getByAlias(t.projectA, "db-ca"))!;
+    await saveX509Settings(owner, { projectId: t.projectA, enabled: true, keystoreEntryIds: [ca.id] });
+    const name = "CN=line-8,OU=Stations,O=Plant Ops";
+    const { user } = await createDatabaseUser(owner, { projectId: t.projectA, authMethod: "X509", username: name, roles: [{ kind: "builtin", roleName: "readAnyDatabase" }] });
+    expect(user.syncStatus).toBe("unmanaged");
+    const shown = (await listDatabaseUsers(owner, t.projectA)).mongosh;
+    expect(shown).toContain(`customData: { gatehouseUserId: "${user.id}" }`);
+    // The admin runs it on the deployment.
+    target.server!.users.add({ db: "$external", user: name, roles: [{ role: "readAnyDatabase", db: "admin" }], customData: { gatehouseUserId: user.id } });
+    await createConnector(owner, x509Connector({ managesUsers: true }));
+    expect((await listDatabaseUsers(owner, t.projectA)).users.find((u) => u.id === user.id)).toMatchObject({ syncStatus: "in_sync" });
+  });
+
   it("an expired temporary user is dropped from the deployment too", async (c) => {
     if (!onTestServer()) c.skip();
     await managed();

@@ -16,14 +16,14 @@ const passwordPurpose = (userId: string) => `dbuser-password:${userId}`;
 
 /** A user as the deployment should hold it; a privilege mongod cannot express is refused up front. */
 function opFor(rt: Runtime, u: DatabaseUserRecord): UserSyncOp | { error: string } {
-  if (u.pendingDrop) return { action: "drop", db: u.database, user: u.username };
+  if (u.pendingDrop) return { action: "drop", db: u.database, user: u.username, owner: u.id };
   const scoped = u.roles.filter((r) => r.collectionName);
   if (scoped.length) {
     return { error: `mongod has no built-in role limited to one collection (${scoped.map((r) => `${r.roleName}@${r.databaseName}.${r.collectionName}`).join(", ")}): create a custom role with createRole, or give the role on the whole database.` };
   }
   const roles = u.roles.map((r) => ({ role: r.roleName, db: r.databaseName }));
   const pwd = u.authMethod === "SCRAM" && u.sealedPassword ? unsealString(rt.masterKey, passwordPurpose(u.id), u.sealedPassword) : undefined;
-  return { action: "upsert", db: u.database, user: u.username, roles, ...(pwd !== undefined ? { pwd } : {}) };
+  return { action: "upsert", db: u.database, user: u.username, owner: u.id, roles, ...(pwd !== undefined ? { pwd } : {}) };
 }
 
 /**
@@ -65,11 +65,13 @@ export async function syncUsers(rt: Runtime, projectId: string, userIds?: string
       const current = await tx.databaseAccess.getUser(p.u.id);
       if (!current) continue;
       let error: string | null = null;
+      let applied: string | undefined;
       if ("error" in p.op) error = p.op.error;
       else if (!result.ok) error = `Connector "${manager.name}" could not reach the deployment (${stageLabel(result.failure.stage)}): ${result.failure.message}`;
       else {
         const outcome = result.outcomes[runnable.findIndex((r) => r.u.id === p.u.id)];
         if (outcome && !outcome.ok) error = outcome.message;
+        else applied = outcome?.applied;
       }
       if (error) {
         failed++;
@@ -79,7 +81,7 @@ export async function syncUsers(rt: Runtime, projectId: string, userIds?: string
       inSync++;
       if (current.pendingDrop) {
         await tx.databaseAccess.deleteUser(current.id);
-        await recordAudit(tx, { id: null, label: "system", ip: null }, { action: "dbuser.dropped", target: `dbuser:${current.id}`, orgId: project?.orgId ?? null, projectId, detail: { username: current.username, database: current.database, connector: manager.name } });
+        await recordAudit(tx, { id: null, label: "system", ip: null }, { action: "dbuser.dropped", target: `dbuser:${current.id}`, orgId: project?.orgId ?? null, projectId, detail: { username: current.username, database: current.database, connector: manager.name, ...(applied === "dropped" ? {} : { onDeployment: applied === "left-alone" ? "left alone: not created by Gatehouse" : "already gone" }) } });
       } else await tx.databaseAccess.setSync(current.id, "in_sync", null);
     }
   });

@@ -206,7 +206,7 @@ export async function deleteDatabaseUser(ctx: PrincipalCtx, raw: unknown) {
 export function mongoshCommandsFor(u: DatabaseUserDto): string {
   const plain = u.roles.filter((r) => !r.collectionName && r.roleName !== "atlasAdmin");
   const custom = u.roles.filter((r) => r.collectionName || r.roleName === "atlasAdmin");
-  const cmd = mongoshUserCommands({ action: "create", kind: u.authMethod === "X509" ? "x509" : "password", userName: u.username, roles: plain.map((r) => ({ role: r.roleName, db: r.databaseName })) });
+  const cmd = mongoshUserCommands({ action: "create", kind: u.authMethod === "X509" ? "x509" : "password", userName: u.username, roles: plain.map((r) => ({ role: r.roleName, db: r.databaseName })), owner: u.id });
   const note = custom.length ? `// Needs a custom role (createRole) on a self-managed deployment: ${custom.map(roleLabel).join(", ")}\n` : "";
   return note + cmd;
 }
