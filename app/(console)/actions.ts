@@ -2,6 +2,7 @@
 
 import { redirect } from "next/navigation";
 import {
+  ZAcceptOrgInvitationInput,
   ZAddOrgUserInput,
   ZCreateOrgInput,
   ZCreateProjectInput,
@@ -11,13 +12,14 @@ import {
   ZRemoveProjectUserInput,
   ZRenameOrgInput,
   ZRenameProjectInput,
+  ZRevokeOrgInvitationInput,
   ZSetOrgRolesInput,
   ZSetProjectRolesInput,
 } from "@/lib/schemas";
 import { authedAction } from "@/lib/next/safe-action";
 import { createOrg, deleteOrg, renameOrg } from "@/lib/server/orgs";
 import { createProject, deleteProject, renameProject } from "@/lib/server/projects";
-import { addOrgUser, removeOrgUser, removeProjectUser, setOrgRoles, setProjectRoles } from "@/lib/server/members";
+import { acceptOrgInvitation, addOrgUser, removeOrgUser, removeProjectUser, revokeOrgInvitation, setOrgRoles, setProjectRoles } from "@/lib/server/members";
 
 export const createOrgAction = authedAction.inputSchema(ZCreateOrgInput).action(async ({ parsedInput, ctx }) => {
   const org = await createOrg(ctx, parsedInput);
@@ -39,7 +41,12 @@ export const deleteProjectAction = authedAction.inputSchema(ZDeleteProjectInput)
 
 export const addOrgUserAction = authedAction.inputSchema(ZAddOrgUserInput).action(async ({ parsedInput, ctx }) => {
   const r = await addOrgUser(ctx, parsedInput);
-  return { created: r.created, email: r.member.email };
+  return r.created ? { created: true, email: r.member.email } : { created: false, email: r.invitation.email, code: r.invitation.code, expiresAt: r.invitation.expiresAt };
+});
+export const revokeOrgInvitationAction = authedAction.inputSchema(ZRevokeOrgInvitationInput).action(async ({ parsedInput, ctx }) => revokeOrgInvitation(ctx, parsedInput));
+export const acceptOrgInvitationAction = authedAction.inputSchema(ZAcceptOrgInvitationInput).action(async ({ parsedInput, ctx }) => {
+  const joined = await acceptOrgInvitation(ctx, parsedInput);
+  redirect(`/orgs/${joined.orgId}`);
 });
 export const setOrgRolesAction = authedAction.inputSchema(ZSetOrgRolesInput).action(async ({ parsedInput, ctx }) => setOrgRoles(ctx, parsedInput));
 export const removeOrgUserAction = authedAction.inputSchema(ZRemoveOrgUserInput).action(async ({ parsedInput, ctx }) => removeOrgUser(ctx, parsedInput));

@@ -1,7 +1,10 @@
 "use client";
 
+import { useState } from "react";
 import { ActionForm, type SafeAction } from "../forms/action-form";
 import { CheckboxGroup, Field, SelectField } from "../forms/form-errors";
+import { Button } from "../ui/button";
+import { CopyButton } from "../ui/copy-button";
 import { Dialog } from "../ui/dialog";
 import { useToast } from "../ui/toast";
 
@@ -38,30 +41,83 @@ export function RenameForm({ action, idField, id, version, current, label }: { a
   );
 }
 
+type Invited = { email: string; code: string; expiresAt: string };
+
 export function AddOrgUserDialog({ action, orgId, roles }: { action: SafeAction; orgId: string; roles: RoleOption[] }) {
-  const toast = useToast();
   return (
     <Dialog trigger="Add User" title="Add a user to this organization" triggerVariant="primary">
-      {(close) => (
-        <ActionForm
-          action={action}
-          submitLabel="Add"
-          arrays={["roles"]}
-          resetOnSuccess
-          onSuccess={(d) => {
-            const r = d as { created: boolean; email: string };
-            toast("success", r.created ? `Added ${r.email}. Give them the initial password; they must change it at first sign-in.` : `Added ${r.email} (an existing account; their password is unchanged).`);
-            close();
-          }}
-        >
-          <input type="hidden" name="orgId" value={orgId} />
-          <Field label="Name" name="name" required />
-          <Field label="Email" name="email" type="email" required />
-          <Field label="Initial password" name="initialPassword" type="password" autoComplete="new-password" required hint="At least 12 characters. The user must change it at first sign-in." />
-          <CheckboxGroup legend="Organization roles" name="roles" options={roles} defaultValues={["ORG_MEMBER"]} />
-        </ActionForm>
-      )}
+      {(close) => <AddOrgUserBody action={action} orgId={orgId} roles={roles} close={close} />}
     </Dialog>
+  );
+}
+
+// Mounted with the dialog, so a reopened dialog starts with the form, not the last code.
+function AddOrgUserBody({ action, orgId, roles, close }: { action: SafeAction; orgId: string; roles: RoleOption[]; close: () => void }) {
+  const toast = useToast();
+  const [invited, setInvited] = useState<Invited | null>(null);
+  if (invited) {
+    const until = new Date(invited.expiresAt).toLocaleString("en", { dateStyle: "medium", timeStyle: "short" });
+    return (
+      <div className="space-y-3" data-testid="invitation-once">
+        <p role="alert" className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-100">
+          {invited.email} already has a Gatehouse account, so it was not added: whoever holds it must agree. Give them this invitation code yourself. It is not shown again.
+        </p>
+        <div>
+          <p className="text-sm font-medium">Invitation code</p>
+          <div className="flex items-center gap-2">
+            <code className="text-base tracking-wider" data-testid="invitation-code">
+              {invited.code}
+            </code>
+            <CopyButton text={invited.code} label="Copy invitation code" />
+          </div>
+        </div>
+        <p className="text-sm">
+          They sign in with their own password and enter it under Organizations › Join an organization. It works once, for that account, until {until}.
+        </p>
+        <p className="text-xs text-slate-600 dark:text-slate-300">
+          If they cannot sign in to that account, it is not theirs: give the code to nobody else, and revoke it under Pending invitations.
+        </p>
+        <Button onClick={close}>Done</Button>
+      </div>
+    );
+  }
+  return (
+    <ActionForm
+      action={action}
+      submitLabel="Add"
+      arrays={["roles"]}
+      resetOnSuccess
+      onSuccess={(d) => {
+        const r = d as { created: true; email: string } | ({ created: false } & Invited);
+        if (r.created) {
+          toast("success", `Added ${r.email}. Give them the initial password; they must change it at first sign-in.`);
+          close();
+        } else setInvited(r);
+      }}
+    >
+      <input type="hidden" name="orgId" value={orgId} />
+      <Field label="Name" name="name" required />
+      <Field label="Email" name="email" type="email" required />
+      <Field label="Initial password" name="initialPassword" type="password" autoComplete="new-password" required hint="At least 12 characters, for a new account; it must be changed at first sign-in. An existing account keeps its own password and gets an invitation code instead." />
+      <CheckboxGroup legend="Organization roles" name="roles" options={roles} defaultValues={["ORG_MEMBER"]} />
+    </ActionForm>
+  );
+}
+
+export function RevokeInvitationForm({ action, orgId, invitationId, email }: { action: SafeAction; orgId: string; invitationId: string; email: string }) {
+  return (
+    <ActionForm action={action} submitLabel="Revoke" submitVariant="danger" className="inline" successMessage={`Invitation for ${email} revoked.`} ariaLabel={`Revoke the invitation for ${email}`}>
+      <input type="hidden" name="orgId" value={orgId} />
+      <input type="hidden" name="invitationId" value={invitationId} />
+    </ActionForm>
+  );
+}
+
+export function JoinOrgForm({ action }: { action: SafeAction }) {
+  return (
+    <ActionForm action={action} submitLabel="Join" ariaLabel="Join an organization">
+      <Field label="Invitation code" name="code" required autoComplete="off" hint="The code an Organization Owner gave you, such as ABCDE-FGHJK-MNPQR." />
+    </ActionForm>
   );
 }
 

@@ -21,6 +21,10 @@ export const ZAddOrgUserInput = z.object({
   roles: ZOrgRoles,
 });
 export const ZSetOrgRolesInput = z.object({ orgId: ZId, userId: ZId, roles: ZOrgRoles, version: ZVersion });
+export const ZAcceptOrgInvitationInput = z.object({
+  code: z.string().trim().min(1, "Enter the invitation code.").max(64, "An invitation code looks like ABCDE-FGHJK-MNPQR."),
+});
+export const ZRevokeOrgInvitationInput = z.object({ orgId: ZId, invitationId: ZId });
 export const ZRemoveOrgUserInput = z.object({ orgId: ZId, userId: ZId });
 
 export const ZSetProjectRolesInput = z.object({

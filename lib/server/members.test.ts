@@ -2,7 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { anonCtx, auditedBy, createTestRuntime, ctxFor, freezeClock, grantProject, seedTenants, type TestRuntime } from "@/test/support/runtime";
 import { login } from "./auth";
 import { requireUser } from "./guard";
-import { addOrgUser, listOrgMembers, listProjectMembers, removeOrgUser, removeProjectUser, setOrgRoles, setProjectRoles } from "./members";
+import { createOrg } from "./orgs";
+import { acceptOrgInvitation, addOrgUser, listOrgInvitations, listOrgMembers, listProjectMembers, removeOrgUser, removeProjectUser, revokeOrgInvitation, setOrgRoles, setProjectRoles } from "./members";
 
 let rt: TestRuntime;
 let t: Awaited<ReturnType<typeof seedTenants>>;
@@ -38,16 +39,9 @@ describe("addOrgUser", () => {
   });
 
   it("returns a member DTO with human role names and no password hash", async () => {
-    const { member, created } = await addOrgUser(await as(t.ownerA.id), { orgId: t.orgA, ...newUser, roles: ["ORG_READ_ONLY"] });
-    expect(created).toBe(true);
-    expect(member).toEqual({ userId: expect.any(String), name: "Nia New", email: "nia@example.com", roles: ["ORG_READ_ONLY"], roleNames: ["Organization Read Only"], version: 1 });
-  });
-
-  it("adds an existing account (from another organization) without touching its password", async () => {
-    const { created } = await addOrgUser(await as(t.ownerA.id), { orgId: t.orgA, ...newUser, email: "owner-b@example.com" });
-    expect(created).toBe(false);
-    expect((await rt.store.users.get(t.ownerB.id))!.passwordHash).toBe(t.ownerB.passwordHash);
-    expect(await rt.store.memberships.getOrg(t.orgA, t.ownerB.id)).toMatchObject({ roles: ["ORG_MEMBER"] });
+    const r = await addOrgUser(await as(t.ownerA.id), { orgId: t.orgA, ...newUser, roles: ["ORG_READ_ONLY"] });
+    expect(r.created).toBe(true);
+    expect(r.created && r.member).toEqual({ userId: expect.any(String), name: "Nia New", email: "nia@example.com", roles: ["ORG_READ_ONLY"], roleNames: ["Organization Read Only"], version: 1 });
   });
 
   it("refuses a user who is already a member with CONFLICT and no event", async () => {
@@ -59,6 +53,83 @@ describe("addOrgUser", () => {
   it("is NOT_FOUND for an Organization Member, and adds nobody", async () => {
     await expect(addOrgUser(await as(t.member.id), { orgId: t.orgA, ...newUser })).rejects.toMatchObject({ code: "NOT_FOUND" });
     expect(await rt.store.users.getByEmail("nia@example.com")).toBeNull();
+  });
+});
+
+describe("inviting an existing account", () => {
+  const invite = async (email = "owner-b@example.com", roles = ["ORG_MEMBER"]) => {
+    const r = await addOrgUser(await as(t.ownerA.id), { orgId: t.orgA, ...newUser, email, roles });
+    if (r.created) throw new Error("expected an invitation");
+    return r.invitation;
+  };
+
+  it("does not add it: it makes a code, shown once and kept only as a hash, and leaves the password alone", async () => {
+    const { events, error } = await auditedBy(rt, () => invite());
+    expect(error).toBeUndefined();
+    expect(await rt.store.memberships.getOrg(t.orgA, t.ownerB.id)).toBeNull();
+    expect((await rt.store.users.get(t.ownerB.id))!.passwordHash).toBe(t.ownerB.passwordHash);
+    expect(events.map((e) => [e.action, e.target, e.orgId])).toEqual([["org.user_invited", `user:${t.ownerB.id}`, t.orgA]]);
+    const [pending] = await listOrgInvitations(await as(t.ownerA.id), t.orgA);
+    expect(pending).toEqual({ id: expect.any(String), email: "owner-b@example.com", roles: ["ORG_MEMBER"], roleNames: ["Organization Member"], createdAt: "2026-03-01T09:00:00.000Z", expiresAt: "2026-03-08T09:00:00.000Z" });
+    expect(JSON.stringify(pending)).not.toMatch(/[A-Z2-9]{5}-[A-Z2-9]{5}/);
+  });
+
+  it("its holder joins by entering the code (any case, without dashes), once, with the invited roles, audited", async () => {
+    const { code } = await invite("owner-b@example.com", ["ORG_READ_ONLY"]);
+    expect(code).toMatch(/^[A-HJKMNP-TV-Z2-9]{5}-[A-HJKMNP-TV-Z2-9]{5}-[A-HJKMNP-TV-Z2-9]{5}$/);
+    const bob = await as(t.ownerB.id);
+    const { events } = await auditedBy(rt, async () => expect(await acceptOrgInvitation(bob, { code: ` ${code.toLowerCase().replace(/-/g, "")} ` })).toEqual({ orgId: t.orgA, orgName: "Acme" }));
+    expect(await rt.store.memberships.getOrg(t.orgA, t.ownerB.id)).toMatchObject({ roles: ["ORG_READ_ONLY"] });
+    expect(events.map((e) => [e.action, e.actorId, e.orgId, e.detail])).toEqual([["org.invitation_accepted", t.ownerB.id, t.orgA, { roles: ["ORG_READ_ONLY"] }]]);
+    expect(await listOrgInvitations(await as(t.ownerA.id), t.orgA)).toEqual([]);
+    await expect(acceptOrgInvitation(bob, { code })).rejects.toMatchObject({ code: "VALIDATION", fieldErrors: { code: [expect.stringMatching(/does not work for your account/)] } });
+  });
+
+  it("an account someone made in advance for that email gets nothing without the code", async () => {
+    // Max (a plain member of Acme) makes his own organization and, in it, an account for the
+    // email Globex's owner is about to add, with a password he knows.
+    const max = await as(t.member.id);
+    const evil = await createOrg(max, { name: "Evil" });
+    const made = await addOrgUser(await as(t.member.id), { orgId: evil.id, name: "CFO", email: "cfo@globex.example", initialPassword: "password max knows", roles: ["ORG_MEMBER"] });
+    expect(made.created).toBe(true);
+    const squatter = (await rt.store.users.getByEmail("cfo@globex.example"))!;
+    await rt.store.transaction((tx) => tx.users.update(squatter.id, squatter.version, { mustChangePassword: false }));
+
+    const r = await addOrgUser(await as(t.ownerB.id), { orgId: t.orgB, name: "CFO", email: "cfo@globex.example", initialPassword: "password globex gave", roles: ["ORG_OWNER"] });
+    expect(r.created).toBe(false);
+    expect(await rt.store.memberships.getOrg(t.orgB, squatter.id)).toBeNull();
+    await expect(login(anonCtx(rt), { email: "cfo@globex.example", password: "password globex gave" })).rejects.toMatchObject({ code: "UNAUTHENTICATED" });
+    // Guessing is hopeless (73 bits); a code made for someone else does not work either.
+    const other = await invite();
+    await expect(acceptOrgInvitation(await as(squatter.id), { code: other.code })).rejects.toMatchObject({ code: "VALIDATION" });
+    expect(await rt.store.memberships.getOrg(t.orgB, squatter.id)).toBeNull();
+  });
+
+  it("a code is refused for another account, after 7 days and once revoked; inviting again replaces it", async () => {
+    const first = await invite();
+    await expect(acceptOrgInvitation(await as(t.ownerA.id), { code: first.code })).rejects.toMatchObject({ code: "VALIDATION" });
+    const second = await invite();
+    expect(second.code).not.toBe(first.code);
+    await expect(acceptOrgInvitation(await as(t.ownerB.id), { code: first.code })).rejects.toMatchObject({ code: "VALIDATION" });
+    clock.advance(7 * 86_400_000);
+    await expect(acceptOrgInvitation(await as(t.ownerB.id), { code: second.code })).rejects.toMatchObject({ code: "VALIDATION" });
+    expect(await listOrgInvitations(await as(t.ownerA.id), t.orgA)).toEqual([]);
+
+    const third = await invite();
+    const [pending] = await listOrgInvitations(await as(t.ownerA.id), t.orgA);
+    const { events } = await auditedBy(rt, async () => revokeOrgInvitation(await as(t.ownerA.id), { orgId: t.orgA, invitationId: pending!.id }));
+    expect(events.map((e) => [e.action, e.detail])).toEqual([["org.invitation_revoked", { email: "owner-b@example.com" }]]);
+    await expect(acceptOrgInvitation(await as(t.ownerB.id), { code: third.code })).rejects.toMatchObject({ code: "VALIDATION" });
+    expect(await rt.store.memberships.getOrg(t.orgA, t.ownerB.id)).toBeNull();
+  });
+
+  it("an Organization Member can neither invite nor revoke (NOT_FOUND); another organization's invitation is not found", async () => {
+    await expect(addOrgUser(await as(t.member.id), { orgId: t.orgA, ...newUser, email: "owner-b@example.com" })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await invite();
+    const [pending] = await listOrgInvitations(await as(t.ownerA.id), t.orgA);
+    await expect(revokeOrgInvitation(await as(t.member.id), { orgId: t.orgA, invitationId: pending!.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(revokeOrgInvitation(await as(t.ownerB.id), { orgId: t.orgB, invitationId: pending!.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    expect(await listOrgInvitations(await as(t.ownerA.id), t.orgA)).toHaveLength(1);
   });
 });
 

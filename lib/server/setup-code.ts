@@ -3,24 +3,15 @@ import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { log } from "../log";
+import { normalizeCode, readableCode } from "./readable-code";
 import type { Runtime } from "./runtime";
 
 // The one-time setup code: whoever merely reaches the port first cannot claim an empty instance;
 // they also need the code that only the operator sees (server log, or the 0600 file in the data
 // dir). It is deleted when setup completes.
 const FILE = "setup-code";
-const ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"; // no 0/O, 1/I/L, U: easy to read off a log
 
 export const setupCodeFile = (dataDir: string) => join(dataDir, FILE);
-
-function generate(): string {
-  const bytes = randomBytes(15);
-  let s = "";
-  for (const b of bytes) s += ALPHABET[b % ALPHABET.length];
-  return `${s.slice(0, 5)}-${s.slice(5, 10)}-${s.slice(10, 15)}`;
-}
-
-const normalize = (s: string) => s.toUpperCase().replace(/[^A-Z0-9]/g, "");
 
 export function readSetupCode(dataDir: string): string | null {
   const file = setupCodeFile(dataDir);
@@ -35,7 +26,7 @@ export async function announceSetupCode(rt: Runtime, baseUrl = "http://localhost
   }
   let code = readSetupCode(rt.config.dataDir);
   if (!code) {
-    code = generate();
+    code = readableCode();
     writeFileSync(setupCodeFile(rt.config.dataDir), code + "\n", { mode: 0o600 });
   }
   // Deliberately logged: the operator reads it here. It is useless once setup is done.
@@ -49,8 +40,8 @@ export function setupCodeMatches(dataDir: string, candidate: string): boolean {
   if (!code) return false;
   // Compare fixed-length HMACs so the comparison time does not depend on the input's length.
   const key = randomBytes(32);
-  const a = createHmac("sha256", key).update(normalize(code)).digest();
-  const b = createHmac("sha256", key).update(normalize(candidate)).digest();
+  const a = createHmac("sha256", key).update(normalizeCode(code)).digest();
+  const b = createHmac("sha256", key).update(normalizeCode(candidate)).digest();
   return timingSafeEqual(a, b);
 }
 

@@ -31,6 +31,10 @@ export type ProjectMembershipRecord = Versioned & {
   roles: ProjectRole[];
 };
 
+/** An existing account asked to join an organization; it joins when its holder enters the code. */
+export type OrgInvitationRecord = { id: string; orgId: string; userId: string; roles: OrgRole[]; codeHash: string; invitedBy: string | null; createdAt: string; expiresAt: string };
+export type OrgInvitationRow = OrgInvitationRecord & { email: string };
+
 export type SessionRecord = {
   idHash: string;
   userId: string;
@@ -99,6 +103,9 @@ export interface StoreReader {
     listOrgMembers(orgId: string): Promise<MemberRow[]>;
     listProjectMembers(projectId: string): Promise<MemberRow[]>;
     countOrgOwners(orgId: string): Promise<number>;
+    getInvitationByCodeHash(codeHash: string): Promise<OrgInvitationRecord | null>;
+    /** The organization's invitations that have not expired by `now`, with the account's email. */
+    listOrgInvitations(orgId: string, now: string): Promise<OrgInvitationRow[]>;
   };
   sessions: { get(idHash: string): Promise<SessionRecord | null> };
   audit: {
@@ -136,6 +143,9 @@ export interface StoreWriter extends StoreReader {
     removeOrg(orgId: string, userId: string): Promise<void>;
     putProject(m: { projectId: string; userId: string; roles: ProjectRole[] }, expectedVersion: number | null): Promise<ProjectMembershipRecord>;
     removeProject(projectId: string, userId: string): Promise<void>;
+    /** Creates the invitation, or replaces the organization's earlier one for the same account. */
+    putInvitation(i: OrgInvitationRecord): Promise<void>;
+    deleteInvitation(id: string): Promise<boolean>;
   };
   sessions: StoreReader["sessions"] & {
     insert(s: SessionRecord): Promise<void>;

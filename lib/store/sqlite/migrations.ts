@@ -341,4 +341,24 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX oauth_tokens_account ON oauth_tokens (service_account_id, expires_at, revoked_at);
     `,
   },
+  {
+    version: 8,
+    name: "org-invitations",
+    sql: `
+      -- An existing account joins another organization only with the code its owner was given
+      -- (the account holder enters it); only the code's SHA-256 is kept. One per org and account.
+      CREATE TABLE org_invitations (
+        id TEXT PRIMARY KEY,
+        org_id TEXT NOT NULL REFERENCES orgs (id) ON DELETE CASCADE,
+        user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        roles TEXT NOT NULL,
+        code_hash TEXT NOT NULL UNIQUE,
+        invited_by TEXT,
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL,
+        UNIQUE (org_id, user_id)
+      );
+      CREATE INDEX org_invitations_user ON org_invitations (user_id);
+    `,
+  },
 ];

@@ -1,7 +1,7 @@
 import type Database from "better-sqlite3";
 import { GatehouseError, stale } from "../../errors";
 import type { AuditFilter, StoreWriter } from "../types";
-import { toAudit, toOrg, toOrgMembership, toProject, toProjectMembership, toSession, toThrottle, toUser } from "./rows";
+import { toAudit, toOrg, toOrgInvitation, toOrgMembership, toProject, toProjectMembership, toSession, toThrottle, toUser } from "./rows";
 import { nowIso } from "../../clock";
 import { makeDatabaseAccessRepo } from "./database-access-repo";
 import { makeApiKeysRepo } from "./api-keys-repo";
@@ -281,6 +281,24 @@ export function makeRepos(db: Database.Database): StoreWriter {
       },
       async removeProject(projectId, userId) {
         q("DELETE FROM project_members WHERE project_id = ? AND user_id = ?").run(projectId, userId);
+      },
+      async getInvitationByCodeHash(codeHash) {
+        const r = q("SELECT * FROM org_invitations WHERE code_hash = ?").get(codeHash);
+        return r ? toOrgInvitation(r as any) : null;
+      },
+      async listOrgInvitations(orgId, now) {
+        return q("SELECT i.*, u.email FROM org_invitations i JOIN users u ON u.id = i.user_id WHERE i.org_id = ? AND i.expires_at > ? ORDER BY i.created_at DESC")
+          .all(orgId, now)
+          .map((r) => ({ ...toOrgInvitation(r as any), email: (r as any).email as string }));
+      },
+      async putInvitation(i) {
+        q("DELETE FROM org_invitations WHERE org_id = ? AND user_id = ?").run(i.orgId, i.userId);
+        q("INSERT INTO org_invitations (id, org_id, user_id, roles, code_hash, invited_by, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)").run(
+          i.id, i.orgId, i.userId, JSON.stringify(i.roles), i.codeHash, i.invitedBy, i.createdAt, i.expiresAt,
+        );
+      },
+      async deleteInvitation(id) {
+        return q("DELETE FROM org_invitations WHERE id = ?").run(id).changes > 0;
       },
     },
     sessions: {

@@ -1,5 +1,6 @@
 import type {
   AuditEventRecord,
+  OrgInvitationRecord,
   OrgMembershipRecord,
   OrgRecord,
   ProjectMembershipRecord,
@@ -32,6 +33,17 @@ export const toOrgMembership = (r: Row): OrgMembershipRecord => ({
   userId: r.user_id,
   roles: JSON.parse(r.roles),
   ...versioned(r),
+});
+
+export const toOrgInvitation = (r: Row): OrgInvitationRecord => ({
+  id: r.id,
+  orgId: r.org_id,
+  userId: r.user_id,
+  roles: JSON.parse(r.roles),
+  codeHash: r.code_hash,
+  invitedBy: r.invited_by,
+  createdAt: r.created_at,
+  expiresAt: r.expires_at,
 });
 
 export const toProjectMembership = (r: Row): ProjectMembershipRecord => ({

@@ -1,13 +1,13 @@
-import { AddOrgUserDialog, EditRolesDialog, RemoveDialog } from "@/components/tenancy/forms";
+import { AddOrgUserDialog, EditRolesDialog, RemoveDialog, RevokeInvitationForm } from "@/components/tenancy/forms";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { Table, td, th } from "@/components/ui/table";
 import { ORG_ROLES, ROLE_NAMES } from "@/lib/authz";
 import { load, requirePageCtx } from "@/lib/next/page";
 import { orgAbilities } from "@/lib/server/abilities";
-import { listOrgMembers } from "@/lib/server/members";
+import { listOrgInvitations, listOrgMembers } from "@/lib/server/members";
 import { getOrg } from "@/lib/server/orgs";
-import { addOrgUserAction, removeOrgUserAction, setOrgRolesAction } from "../../../actions";
+import { addOrgUserAction, removeOrgUserAction, revokeOrgInvitationAction, setOrgRolesAction } from "../../../actions";
 
 export const metadata = { title: "Users" };
 
@@ -16,7 +16,7 @@ const roleOptions = ORG_ROLES.map((r) => ({ value: r, label: ROLE_NAMES[r] }));
 export default async function OrgAccessPage({ params }: { params: Promise<{ orgId: string }> }) {
   const { orgId } = await params;
   const ctx = await requirePageCtx();
-  const [org, members] = await load(() => Promise.all([getOrg(ctx, orgId), listOrgMembers(ctx, orgId)]));
+  const [org, members, invitations] = await load(() => Promise.all([getOrg(ctx, orgId), listOrgMembers(ctx, orgId), listOrgInvitations(ctx, orgId)]));
   const can = orgAbilities(ctx, orgId);
   return (
     <>
@@ -45,6 +45,30 @@ export default async function OrgAccessPage({ params }: { params: Promise<{ orgI
           ))}
         </Table>
       )}
+      {invitations.length ? (
+        <section aria-labelledby="pending-invitations" className="mt-8">
+          <h2 id="pending-invitations" className="mb-2 text-lg font-semibold">
+            Pending invitations
+          </h2>
+          <p className="mb-3 text-sm text-slate-600 dark:text-slate-300">Existing accounts asked to join. Each joins when its holder signs in and enters the code they were given.</p>
+          <Table caption="Pending invitations" head={<tr><th className={th}>Email</th><th className={th}>Organization roles</th><th className={th}>Expires</th>{can.manageMembers ? <th className={th}><span className="sr-only">Actions</span></th> : null}</tr>}>
+            {invitations.map((i) => (
+              <tr key={i.id}>
+                <td className={td}>{i.email}</td>
+                <td className={td}>{i.roleNames.join(", ")}</td>
+                <td className={td}>
+                  <time dateTime={i.expiresAt}>{i.expiresAt.slice(0, 16).replace("T", " ")} UTC</time>
+                </td>
+                {can.manageMembers ? (
+                  <td className={td}>
+                    <RevokeInvitationForm action={revokeOrgInvitationAction} orgId={orgId} invitationId={i.id} email={i.email} />
+                  </td>
+                ) : null}
+              </tr>
+            ))}
+          </Table>
+        </section>
+      ) : null}
     </>
   );
 }
