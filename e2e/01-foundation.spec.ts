@@ -462,10 +462,13 @@ test("a chunked body (no announced length) is refused with 413 once it passes th
   const chunk = "x".repeat(64 * 1024);
   const most = 8 * 1024 * 1024;
   let sent = 0;
-  // Up to 8 MiB, 64 KiB at a time, waiting for each write: the answer must come long before the end.
+  // Up to 8 MiB, 64 KiB at a time, waiting for each write: the answer must come long before the
+  // end. Like curl, the client stops uploading once an answer has arrived.
   const res = await postRaw(baseURL!, { "transfer-encoding": "chunked" }, 20_000, (req) => {
+    let answered = false;
+    req.once("response", () => (answered = true));
     const more = () => {
-      if (req.destroyed) return;
+      if (req.destroyed || answered) return;
       if (sent >= most) return void req.end();
       sent += chunk.length;
       req.write(chunk, () => setImmediate(more));

@@ -2,3 +2,4 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 export function limitBody(req: IncomingMessage, res: ServerResponse, maxBody: number): boolean;
 export function bodyRefused(req: IncomingMessage): boolean;
+export const LINGER_MS: number;

@@ -9,15 +9,36 @@
 
 const REFUSED = Symbol("gatehouse.bodyRefused");
 
+/** How long a refused upload may go on being received (and thrown away) after the 413. */
+export const LINGER_MS = 1000;
+
 function refuse(req, res, maxBody) {
   req[REFUSED] = true;
+  // What still arrives of the body is thrown away, its end too: a handler already reading it
+  // (chunked: Next.js has the request) must never see a shortened body end as if it were whole.
+  req.push = () => true;
+  const socket = req.socket;
+  // Closing a socket that still has unread data sends a TCP reset, and a client that is still
+  // uploading can lose the 413 with it (it sees "connection reset" instead). So the answer goes
+  // out with a FIN, the rest of the upload is read and dropped until the client stops or for at
+  // most LINGER_MS, and only then is the request destroyed, which closes the connection (nginx's
+  // "lingering close"). A handler still waiting for the body then fails to read it.
+  socket.destroySoon = function () {
+    if (this.writable) this.end();
+    const done = () => {
+      clearTimeout(timer);
+      req.destroy();
+      this.destroy();
+    };
+    const timer = setTimeout(done, LINGER_MS);
+    timer.unref?.();
+    this.once("end", done);
+    this.once("close", () => clearTimeout(timer));
+  };
   if (!res.headersSent) {
     res.writeHead(413, { "content-type": "application/json", connection: "close" });
     res.end(JSON.stringify({ detail: `The request body is larger than ${maxBody} bytes.`, error: 413, errorCode: "PAYLOAD_TOO_LARGE", parameters: [], reason: "Payload Too Large" }));
-  }
-  // The rest of the body is not read: destroying the unfinished request closes the connection
-  // (the short answer has already been handed to the socket).
-  req.destroy();
+  } else socket.destroySoon();
 }
 
 /**

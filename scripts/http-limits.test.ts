@@ -1,7 +1,7 @@
 import { createServer, request, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { bodyRefused, limitBody } from "./http-limits.mjs";
+import { LINGER_MS, bodyRefused, limitBody } from "./http-limits.mjs";
 
 const MAX = 1024;
 let server: Server | undefined;
@@ -77,7 +77,36 @@ describe("the body size limit in front of Next.js", () => {
     expect(r.status).toBe(413);
     expect(JSON.parse(r.body)).toMatchObject({ errorCode: "PAYLOAD_TOO_LARGE" });
     expect(seen.body).toBeUndefined();
-    expect(seen.refused).toBe(true);
+    // The handler waiting for the body learns it was cut off once the connection closes (after
+    // the client stopped sending, or LINGER_MS).
+    await expect.poll(() => seen.refused, { timeout: LINGER_MS + 2000 }).toBe(true);
+    expect(seen.body).toBeUndefined();
+  });
+
+  it("a client still uploading gets the 413, not a connection reset (the rest is read and dropped, then the connection closes)", async () => {
+    const { port, seen } = await serve();
+    const body = "x".repeat(4 * 1024 * 1024);
+    const errors: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const started = performance.now();
+      const r = await new Promise<Reply>((resolve, reject) => {
+        const req = request({ host: "127.0.0.1", port, method: "POST", path: "/", headers: { "content-length": String(body.length) } }, (res: IncomingMessage) => {
+          let text = "";
+          res.setEncoding("utf8");
+          res.on("data", (c) => (text += c));
+          res.on("end", () => resolve({ status: res.statusCode!, type: res.headers["content-type"], body: text }));
+        });
+        req.on("error", (e) => (errors.push(e.message), reject(e)));
+        req.end(body); // all of it, as fast as the connection takes it
+        // Busy for a moment, as a client is: an immediate close would reset the connection under it.
+        for (const t = performance.now(); performance.now() - t < 150; );
+      });
+      expect(r.status).toBe(413);
+      expect(performance.now() - started).toBeLessThan(LINGER_MS + 1500);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+    expect(errors).toEqual([]);
+    expect(seen.handled).toBe(0);
   });
 
   it("lets a request without a body through", async () => {
