@@ -19,7 +19,7 @@ export async function isSetupOpen(ctx: Pick<Ctx, "rt">): Promise<boolean> {
 /** Creates the first Organization Owner, organization and project; refused once any user exists. */
 export async function completeSetup(ctx: Ctx, raw: unknown) {
   if (!(await isSetupOpen(ctx))) throw new GatehouseError("NOT_FOUND", "This page does not exist.");
-  const throttleKeys = { scope: "setup" as const, account: "instance", ip: ctx.ip };
+  const throttleKeys = { scope: "setup" as const, ip: ctx.ip };
   const input = parseInput(ZSetupInput, raw);
   await reserveAttempt(ctx.rt, throttleKeys);
   if (!setupCodeMatches(ctx.rt.config.dataDir, input.setupCode)) {
@@ -99,13 +99,19 @@ export async function changePassword(ctx: Ctx, raw: unknown, currentSessionHash:
   if (!ctx.user) throw new GatehouseError("UNAUTHENTICATED", "Sign in to continue.");
   const user = ctx.user;
   const input = parseInput(ZChangePasswordInput, raw);
+  const keys = { scope: "password" as const, account: user.id, ip: ctx.ip };
+  await reserveAttempt(ctx.rt, keys);
   if (!(await verifyPassword(input.currentPassword, user.passwordHash))) {
+    await ctx.rt.store.transaction(async (tx) => {
+      await recordUserAudit(tx, actorOf(ctx), user.id, { action: "user.password_change_failed", target: `user:${user.id}`, outcome: "failure", detail: { reason: "wrong current password" } });
+    });
     throw new GatehouseError("BAD_PASSWORD", "The current password is not correct.", {
       fieldErrors: { currentPassword: ["The current password is not correct."] },
     });
   }
   const passwordHash = await hashPassword(input.newPassword);
   await ctx.rt.store.transaction(async (tx) => {
+    await settleSuccess(tx, ctx.rt, keys);
     await tx.users.update(user.id, user.version, { passwordHash, mustChangePassword: false });
     await tx.sessions.deleteForUser(user.id, currentSessionHash);
     await recordUserAudit(tx, actorOf(ctx), user.id, { action: "user.password_changed", target: `user:${user.id}` });

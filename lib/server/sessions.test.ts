@@ -100,7 +100,7 @@ describe("resolveSession", () => {
 describe("changePassword", () => {
   const change = { currentPassword: PASSWORD, newPassword: "a brand new passphrase", confirmPassword: "a brand new passphrase" };
 
-  it("refuses a wrong current password with BAD_PASSWORD and changes nothing", async () => {
+  it("refuses a wrong current password with BAD_PASSWORD, changes nothing, and audits the failure", async () => {
     const ada = await seedUser(rt, { email: "ada@example.com" });
     const { token } = await signIn("ada@example.com");
     const before = (await auditTrail(rt)).length;
@@ -109,7 +109,22 @@ describe("changePassword", () => {
       fieldErrors: { currentPassword: [expect.any(String)] },
     });
     expect((await rt.store.users.get(ada.id))!.passwordHash).toBe(ada.passwordHash);
-    expect(await auditTrail(rt)).toHaveLength(before);
+    expect((await auditTrail(rt)).slice(before).map((e) => [e.action, e.outcome, e.actorId])).toEqual([["user.password_change_failed", "failure", ada.id]]);
+  });
+
+  it("a stolen session cannot guess the current password: after a few wrong ones even the right one waits for the lock", async () => {
+    const ada = await seedUser(rt, { email: "ada@example.com" });
+    const { token } = await signIn("ada@example.com");
+    const ctx = await ctxFor(rt, ada.id);
+    for (let i = 0; i < rt.config.loginMaxFailures; i++) {
+      await expect(changePassword(ctx, { ...change, currentPassword: `guess ${i}` }, hashSessionToken(token))).rejects.toMatchObject({ code: "BAD_PASSWORD" });
+    }
+    await expect(changePassword(ctx, change, hashSessionToken(token))).rejects.toMatchObject({ code: "RATE_LIMITED", message: expect.stringMatching(/Too many wrong current passwords/) });
+    expect(await verifyPassword(PASSWORD, (await rt.store.users.get(ada.id))!.passwordHash)).toBe(true);
+    // Signing in is a different door: the lock is on password changes only.
+    await expect(login(anonCtx(rt), { email: "ada@example.com", password: PASSWORD })).resolves.toMatchObject({ session: expect.anything() });
+    clock.advance(rt.config.loginLockMinutes * MINUTE + 1000);
+    await expect(changePassword(await ctxFor(rt, ada.id), change, hashSessionToken(token))).resolves.toBeUndefined();
   });
 
   it("validates the new password", async () => {

@@ -62,15 +62,22 @@ describe("completeSetup", () => {
     await expect(completeSetup(anonCtx(rt), input("ABCDE-FGHJK-MNPQR"))).rejects.toMatchObject({ code: "VALIDATION" });
   });
 
-  it("throttles repeated wrong codes: afterwards even the right code is RATE_LIMITED until the lock expires", async () => {
+  it("throttles repeated wrong codes from an address: afterwards even the right code is RATE_LIMITED there until the lock expires", async () => {
     const code = await announce();
-    for (let i = 0; i < 3; i++) await expect(completeSetup(anonCtx(rt), input("WRONG"))).rejects.toMatchObject({ code: "VALIDATION" });
-    await expect(completeSetup(anonCtx(rt), input(code))).rejects.toMatchObject({ code: "RATE_LIMITED", retryAfterSeconds: 15 * 60 });
-    // The lock is not tied to one address.
-    await expect(completeSetup(anonCtx(rt, "192.0.2.99"), input(code))).rejects.toMatchObject({ code: "RATE_LIMITED" });
+    const guesser = "198.51.100.7";
+    for (let i = 0; i < rt.config.loginIpMaxFailures; i++) await expect(completeSetup(anonCtx(rt, guesser), input("WRONG"))).rejects.toMatchObject({ code: "VALIDATION" });
+    await expect(completeSetup(anonCtx(rt, guesser), input(code))).rejects.toMatchObject({ code: "RATE_LIMITED", retryAfterSeconds: 15 * 60, message: expect.stringMatching(/wrong setup codes/) });
     expect(await rt.store.users.count()).toBe(0);
     clock.advance(15 * MINUTE + 1000);
-    await expect(completeSetup(anonCtx(rt), input(code))).resolves.toMatchObject({ userId: expect.any(String) });
+    await expect(completeSetup(anonCtx(rt, guesser), input(code))).resolves.toMatchObject({ userId: expect.any(String) });
+  });
+
+  it("someone else's wrong codes do not lock the operator out (the code is unguessable: 73 bits)", async () => {
+    const code = await announce();
+    for (const ip of ["198.51.100.1", "198.51.100.2", "198.51.100.3", "198.51.100.4", "198.51.100.5"]) {
+      for (let i = 0; i < 3; i++) await expect(completeSetup(anonCtx(rt, ip), input("WRONG"))).rejects.toMatchObject({ code: expect.stringMatching(/VALIDATION|RATE_LIMITED/) });
+    }
+    await expect(completeSetup(anonCtx(rt, "192.0.2.99"), input(code))).resolves.toMatchObject({ userId: expect.any(String) });
   });
 
   it("validates the form before spending the code", async () => {

@@ -7,19 +7,25 @@ import type { Runtime } from "./runtime";
 // Failed sign-ins are counted per account (by the e-mail typed, whether or not it exists, so a
 // lockout does not reveal which accounts exist) and per client IP. Past the limit within the
 // window, further attempts are refused until the lock expires, without checking the password.
-// `scope` keeps counters of different doors apart (sign-in vs. the setup code).
-export type ThrottleKeys = { scope?: "login" | "setup"; account: string; ip: string | null };
+// `scope` keeps counters of different doors apart: sign-in, the setup code (per IP only: the
+// code is unguessable, and an instance-wide count would let anyone lock the operator out), and
+// the current password asked for by a password change (per account: a stolen session must not
+// become unlimited guesses at the password, which would outlive the session).
+export type ThrottleKeys = { scope?: "login" | "setup" | "password"; account?: string; ip: string | null };
 
 const keysOf = (k: ThrottleKeys) => [
-  { key: `${k.scope ?? "login"}:acct:${k.account.toLowerCase()}`, kind: "account" as const },
+  ...(k.account !== undefined ? [{ key: `${k.scope ?? "login"}:acct:${k.account.toLowerCase()}`, kind: "account" as const }] : []),
   ...(k.ip ? [{ key: `${k.scope ?? "login"}:ip:${k.ip}`, kind: "ip" as const }] : []),
 ];
 
-function lockError(lockedUntil: string, t: Date): GatehouseError {
+const WHAT: Record<NonNullable<ThrottleKeys["scope"]>, string> = { login: "sign-in attempts", setup: "wrong setup codes", password: "wrong current passwords" };
+
+function lockError(scope: ThrottleKeys["scope"], lockedUntil: string, t: Date): GatehouseError {
   const seconds = Math.ceil((new Date(lockedUntil).getTime() - t.getTime()) / 1000);
+  const what = WHAT[scope ?? "login"];
   return new GatehouseError(
     "RATE_LIMITED",
-    `Too many failed sign-in attempts. Try again in ${Math.ceil(seconds / 60)} minute${seconds > 60 ? "s" : ""}.`,
+    `Too many ${what === WHAT.login ? "failed sign-in attempts" : what}. Try again in ${Math.ceil(seconds / 60)} minute${seconds > 60 ? "s" : ""}.`,
     { retryAfterSeconds: seconds },
   );
 }
@@ -35,7 +41,7 @@ export async function reserveAttempt(rt: Runtime, k: ThrottleKeys): Promise<void
     const windowMs = rt.config.loginLockMinutes * 60_000;
     const keys = keysOf(k);
     const recs = await Promise.all(keys.map(({ key }) => tx.throttle.get(key)));
-    for (const rec of recs) if (rec?.lockedUntil && new Date(rec.lockedUntil) > t) throw lockError(rec.lockedUntil, t);
+    for (const rec of recs) if (rec?.lockedUntil && new Date(rec.lockedUntil) > t) throw lockError(k.scope, rec.lockedUntil, t);
     for (const [i, { key, kind }] of keys.entries()) {
       const rec = recs[i];
       const limit = kind === "account" ? rt.config.loginMaxFailures : rt.config.loginIpMaxFailures;
@@ -50,8 +56,10 @@ export async function reserveAttempt(rt: Runtime, k: ThrottleKeys): Promise<void
 
 /** After a success: the account starts over; the IP gets back only the attempt just reserved. */
 export async function settleSuccess(tx: StoreWriter, rt: Runtime, k: ThrottleKeys): Promise<void> {
-  const [account, ip] = keysOf(k);
-  await tx.throttle.clear(account!.key);
+  const keys = keysOf(k);
+  const account = keys.find((x) => x.kind === "account");
+  const ip = keys.find((x) => x.kind === "ip");
+  if (account) await tx.throttle.clear(account.key);
   if (!ip) return;
   const rec = await tx.throttle.get(ip.key);
   if (!rec) return;
