@@ -17,8 +17,15 @@ export async function startGatehouse(): Promise<void> {
     // Temporary database users are removed when their time is up, whether or not anyone looks.
     const { purgeExpiredDatabaseUsers } = await import("./database-access/users");
     const { auditExpiringSecrets } = await import("./service-accounts/manage");
+    let purging = false;
     setInterval(() => {
-      purgeExpiredDatabaseUsers(rt).catch((err) => log.error("purging expired database users failed", { error: (err as Error).message }));
+      // One round at a time: a round waits on each deployment that manages users.
+      if (!purging) {
+        purging = true;
+        purgeExpiredDatabaseUsers(rt)
+          .catch((err) => log.error("purging expired database users failed", { error: (err as Error).message }))
+          .finally(() => (purging = false));
+      }
       // Service account secrets about to expire: audited once each, before clients get locked out.
       auditExpiringSecrets(rt).catch((err) => log.error("checking expiring secrets failed", { error: (err as Error).message }));
     }, 60_000).unref();

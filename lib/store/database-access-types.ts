@@ -29,8 +29,8 @@ export interface DatabaseAccessReader {
   listUsers(projectId: string): Promise<DatabaseUserRecord[]>;
   getUser(id: string): Promise<DatabaseUserRecord | null>;
   findUser(projectId: string, database: string, username: string): Promise<DatabaseUserRecord | null>;
-  /** Temporary users whose time is up, across projects. */
-  listExpiredUsers(before: string): Promise<DatabaseUserRecord[]>;
+  /** Temporary users whose time is up, across projects (or in one). */
+  listExpiredUsers(before: string, projectId?: string): Promise<DatabaseUserRecord[]>;
 }
 
 export interface DatabaseAccessWriter extends DatabaseAccessReader {

@@ -305,6 +305,32 @@ describe("Manages database users (test server only)", () => {
     }
   });
 
+  it("reading the users never waits for a deployment: it marks what expired in its own project, and the background round drops it", async (c) => {
+    if (!onTestServer()) c.skip();
+    await managed();
+    const clock = freezeClock(new Date().toISOString());
+    try {
+      const name = "CN=visitor-2,O=Plant Ops";
+      await createDatabaseUser(owner, { projectId: t.projectA, authMethod: "X509", username: name, roles: [{ kind: "builtin", roleName: "readAnyDatabase" }], temporary: "6h" });
+      await createDatabaseUser(owner, { projectId: t.projectA2, authMethod: "SCRAM", username: "visitor", password: "visitor-password-1", roles: [{ kind: "builtin", roleName: "readAnyDatabase" }], temporary: "6h" });
+      clock.advance(7 * HOUR);
+      const commandsBefore = target.server!.commands.length;
+      const listed = (await listDatabaseUsers(owner, t.projectA)).users;
+      expect(listed).toEqual([expect.objectContaining({ username: name, pendingDrop: true, syncStatus: "pending" })]);
+      expect(target.server!.commands.length).toBe(commandsBefore); // no connection was made
+      expect(target.server!.users.get("$external", name)).toBeTruthy();
+      // Another project's expired user is that project's business (or the background round's).
+      expect(await rt.store.databaseAccess.listUsers(t.projectA2)).toHaveLength(1);
+
+      expect(await purgeExpiredDatabaseUsers(rt)).toBe(2);
+      expect(target.server!.users.get("$external", name)).toBeUndefined();
+      expect((await listDatabaseUsers(owner, t.projectA)).users).toEqual([]);
+      expect(await rt.store.databaseAccess.listUsers(t.projectA2)).toEqual([]);
+    } finally {
+      clock.restore();
+    }
+  });
+
   it("with the connector disabled changes wait as pending, and are applied when it is enabled again", async (c) => {
     if (!onTestServer()) c.skip();
     const connector = await managed();

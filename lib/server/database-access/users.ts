@@ -47,9 +47,17 @@ const toDto = (u: DatabaseUserRecord): DatabaseUserDto => ({
  * Removes temporary users whose time is up (Atlas deletes them itself); audited as the system.
  * With a connector that manages users, they are dropped on the deployment too (and stay listed,
  * failed, until that works).
+ *
+ * The background loop (lib/server/start.ts) runs it for every project and drops on the
+ * deployments. A page or API read runs it for its own project only, without `drop`: it marks what
+ * expired and never waits for a deployment, so no tenant's slow or unreachable deployment (or a
+ * drop that keeps failing) holds up anyone's reads.
  */
-export async function purgeExpiredDatabaseUsers(rt: Runtime): Promise<number> {
-  const expired = await rt.store.databaseAccess.listExpiredUsers(nowIso());
+export async function purgeExpiredDatabaseUsers(rt: Runtime, opts: { projectId?: string; drop?: boolean } = {}): Promise<number> {
+  const drop = opts.drop ?? true;
+  const all = await rt.store.databaseAccess.listExpiredUsers(nowIso(), opts.projectId);
+  // Already marked for dropping: only the deployment is left to do.
+  const expired = drop ? all : all.filter((u) => !u.pendingDrop);
   const projects = new Set<string>();
   await inBatches(expired, async (batch) => {
     const found = await Promise.all(batch.map((u) => Promise.all([rt.store.projects.get(u.projectId), rt.store.connectors.userManager(u.projectId)])));
@@ -63,7 +71,7 @@ export async function purgeExpiredDatabaseUsers(rt: Runtime): Promise<number> {
     });
     for (const [i, u] of batch.entries()) if (found[i]![1]) projects.add(u.projectId);
   });
-  for (const projectId of projects) await syncUsers(rt, projectId, expired.filter((u) => u.projectId === projectId).map((u) => u.id));
+  if (drop) for (const projectId of projects) await syncUsers(rt, projectId, expired.filter((u) => u.projectId === projectId).map((u) => u.id));
   return expired.length;
 }
 
@@ -90,7 +98,7 @@ export async function retryDatabaseUserSync(ctx: PrincipalCtx, raw: unknown) {
 
 export async function listDatabaseUsers(ctx: PrincipalCtx, projectId: string) {
   const project = await getProjectOrThrow(ctx, projectId, "project.dbusers.read");
-  await purgeExpiredDatabaseUsers(ctx.rt);
+  await purgeExpiredDatabaseUsers(ctx.rt, { projectId: project.id, drop: false });
   const [users, x509, manager] = await Promise.all([ctx.rt.store.databaseAccess.listUsers(project.id), ctx.rt.store.databaseAccess.getX509(project.id), ctx.rt.store.connectors.userManager(project.id)]);
   const dtos = users.map(toDto);
   return { users: dtos, x509Enabled: x509?.enabled ?? false, manager: manager ? { id: manager.id, name: manager.name, enabled: manager.enabled } : null, mongosh: dtos.filter((u) => u.syncStatus === "unmanaged").map(mongoshCommandsFor).join("\n\n") };

@@ -63,7 +63,8 @@ export function makeDatabaseAccessRepo(db: Database.Database): DatabaseAccessWri
       const r = q("SELECT * FROM database_users WHERE project_id = ? AND database = ? AND username = ?").get(projectId, database, username);
       return r ? toUser(r) : null;
     },
-    async listExpiredUsers(before) {
+    async listExpiredUsers(before, projectId) {
+      if (projectId !== undefined) return q("SELECT * FROM database_users WHERE project_id = ? AND delete_after IS NOT NULL AND delete_after <= ?").all(projectId, before).map(toUser);
       return q("SELECT * FROM database_users WHERE delete_after IS NOT NULL AND delete_after <= ?").all(before).map(toUser);
     },
     async insertUser(u) {
