@@ -33,7 +33,8 @@ function refuse(req, res, maxBody) {
     const timer = setTimeout(done, LINGER_MS);
     timer.unref?.();
     this.once("end", done);
-    this.once("close", () => clearTimeout(timer));
+    // Closed by the client (a reset) or by the timer: the handler must hear of it either way.
+    this.once("close", done);
   };
   if (!res.headersSent) {
     res.writeHead(413, { "content-type": "application/json", connection: "close" });
@@ -61,9 +62,10 @@ export function limitBody(req, res, maxBody) {
     if (chunk !== null && chunk !== undefined) {
       seen += chunk.length;
       if (seen > maxBody) {
-        req.push = push;
         refuse(req, res, maxBody);
-        return false;
+        // true: "keep reading". false would pause the socket, and the lingering close could then
+        // neither read what the client still sends nor see it stop.
+        return true;
       }
     }
     return push.call(this, chunk, encoding);

@@ -1,5 +1,6 @@
 import { createServer, request, type IncomingMessage, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { once } from "node:events";
+import { connect, type AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { LINGER_MS, bodyRefused, limitBody } from "./http-limits.mjs";
 
@@ -51,6 +52,36 @@ function send(port: number, chunks: string[], length?: number): Promise<Reply> {
     if (length !== undefined && chunks.length === 0) req.flushHeaders();
     else next();
   });
+}
+
+/** A raw chunked upload: `before` bytes, then more for `moreMs` after the answer, then FIN (or a reset). */
+async function rawChunked(port: number, before: number, moreMs: number, finish: "end" | "reset") {
+  const socket = connect({ host: "127.0.0.1", port, allowHalfOpen: true });
+  await once(socket, "connect");
+  socket.write("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n");
+  const chunk = (n: number) => `${n.toString(16)}\r\n${"x".repeat(n)}\r\n`;
+  let answer = "";
+  socket.setEncoding("utf8");
+  socket.on("data", (d) => (answer += d));
+  const errors: string[] = [];
+  socket.on("error", (e) => errors.push(e.message));
+  socket.write(chunk(before));
+  const answeredAt = await new Promise<number>((r) => {
+    const check = setInterval(() => answer.includes("\r\n\r\n") && (clearInterval(check), r(performance.now())), 2);
+  });
+  if (finish === "reset") {
+    socket.resetAndDestroy();
+    return { answer, errors, answeredAt };
+  }
+  const until = answeredAt + moreMs;
+  while (performance.now() < until && !socket.destroyed) {
+    socket.write(chunk(16 * 1024));
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  const finAt = performance.now();
+  socket.end("0\r\n\r\n");
+  await once(socket, "close");
+  return { answer, errors, answeredAt, finAt, closedAt: performance.now() };
 }
 
 describe("the body size limit in front of Next.js", () => {
@@ -107,6 +138,23 @@ describe("the body size limit in front of Next.js", () => {
     await new Promise((r) => setTimeout(r, 100));
     expect(errors).toEqual([]);
     expect(seen.handled).toBe(0);
+  });
+
+  it("after refusing a chunked upload it goes on reading (and dropping) it, and closes as soon as the client stops", async () => {
+    const { port, seen } = await serve();
+    const r = await rawChunked(port, 2 * MAX, 300, "end");
+    expect(r.answer).toMatch(/^HTTP\/1\.1 413 /);
+    expect(r.errors).toEqual([]); // no reset under the client while it was still sending
+    expect(r.closedAt! - r.finAt!).toBeLessThan(LINGER_MS / 2); // closed on the client's FIN, not by the timer
+    await expect.poll(() => seen.refused, { timeout: 1000 }).toBe(true);
+    expect(seen.body).toBeUndefined();
+  });
+
+  it("a handler waiting for a refused body hears of it when the client resets the connection", async () => {
+    const { port, seen } = await serve();
+    await rawChunked(port, 2 * MAX, 0, "reset");
+    await expect.poll(() => seen.refused, { timeout: LINGER_MS + 1000 }).toBe(true);
+    expect(seen.body).toBeUndefined();
   });
 
   it("lets a request without a body through", async () => {
