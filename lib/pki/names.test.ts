@@ -202,6 +202,13 @@ describe("parseRfc2253", () => {
     }
   });
 
+  it("reads back every short name OpenSSL prints, \"_\" and \"/\" included", () => {
+    for (const [oid, name] of OPENSSL_SHORT_NAMES) {
+      const parsed = parseRfc2253(`${name}=v`);
+      expect(parsed.ok && parsed.rdns[0]![0]!.oid, name).toBe(oid);
+    }
+  });
+
   it("accepts spaces around separators and escapes in any form", () => {
     expect(parseRfc2253("CN = Doe\\2C John , OU=x\\ ,O=a\\+b")).toEqual({
       ok: true,

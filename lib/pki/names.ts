@@ -280,7 +280,8 @@ export function parseRfc2253(s: string): ParseDnResult {
   let i = 0;
   for (;;) {
     while (s[i] === " ") i++;
-    const m = /^([A-Za-z][A-Za-z0-9-]*|\d+(?:\.\d+)+) *=/.exec(s.slice(i));
+    // OpenSSL's short names also hold "_" and "/" (ct_precert_scts, RSA-SHA512/224).
+    const m = /^([A-Za-z][A-Za-z0-9_/-]*|\d+(?:\.\d+)+) *=/.exec(s.slice(i));
     if (!m) return fail(`Expected an attribute such as CN= at position ${i + 1}.`);
     const type = m[1]!;
     const oid = /^\d/.test(type) ? type : OIDS_BY_SHORT_NAME.get(type);

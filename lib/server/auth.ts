@@ -19,7 +19,8 @@ export async function isSetupOpen(ctx: Pick<Ctx, "rt">): Promise<boolean> {
 /** Creates the first Organization Owner, organization and project; refused once any user exists. */
 export async function completeSetup(ctx: Ctx, raw: unknown) {
   if (!(await isSetupOpen(ctx))) throw new GatehouseError("NOT_FOUND", "This page does not exist.");
-  const throttleKeys = { scope: "setup" as const, ip: ctx.ip };
+  // Per IP; without a known IP, one count for the instance (better than none).
+  const throttleKeys = ctx.ip ? { scope: "setup" as const, ip: ctx.ip } : { scope: "setup" as const, account: "instance", ip: null };
   const input = parseInput(ZSetupInput, raw);
   await reserveAttempt(ctx.rt, throttleKeys);
   if (!setupCodeMatches(ctx.rt.config.dataDir, input.setupCode)) {

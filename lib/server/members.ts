@@ -131,7 +131,7 @@ export async function acceptOrgInvitation(ctx: Ctx, raw: unknown): Promise<{ org
   const input = parseInput(ZAcceptOrgInvitationInput, raw);
   requireUser(ctx);
   const user = ctx.user;
-  const message = "This invitation code does not work for your account. Check it, or ask the organization's owner for a new one: a code works once, for the account it was made for, for 7 days.";
+  const message = `This invitation code does not work for your account. Check it, or ask the organization's owner for a new one: a code works once, for the account it was made for, for ${INVITATION_DAYS} days.`;
   const refused = () => new GatehouseError("VALIDATION", message, { fieldErrors: { code: [message] } });
   const hash = codeHash(input.code);
   return ctx.rt.store.transaction(async (tx) => {
