@@ -9,10 +9,19 @@ import { OWNER_FIELD, type MongodRole } from "./user-commands";
 // Gatehouse changes and drops only users it created: createUser (and the mongosh command Database
 // Access shows when no connector manages users) stores the Gatehouse user's id in the user's
 // customData (OWNER_FIELD). When the name is taken, updateUser runs only if the user
-// there carries that id (a retry after a half-applied change converges); a user someone else made
-// (the deployment's root, the connector's own identity) is refused, and a removal leaves it alone.
+// there carries that id (a retry after a half-applied change converges), or carries no tag while
+// Gatehouse's record says it applied this user before (made by a version before the tag: it gets
+// the tag then); a user someone else made (the deployment's root, the connector's own identity)
+// is refused, and a removal leaves it alone.
 
-type Target = { db: "$external" | "admin"; user: string; /** The Gatehouse user's id, kept in customData. */ owner: string };
+type Target = {
+  db: "$external" | "admin";
+  user: string;
+  /** The Gatehouse user's id, kept in customData. */
+  owner: string;
+  /** Gatehouse has applied this user before: an untagged user there was made by a version before the tag. */
+  applied: boolean;
+};
 export type UserSyncOp = (Target & { action: "upsert"; pwd?: string; roles: MongodRole[] }) | (Target & { action: "drop" });
 
 export type UserSyncOutcome =
@@ -65,12 +74,14 @@ export async function applyUserOps(input: Omit<CheckConnectivityInput, "database
       const ownerThere = async () => {
         const info = await db.command({ usersInfo: { user: op.user, db: op.db }, showCustomData: true });
         const found = (info.users as { customData?: Record<string, unknown> }[] | undefined)?.[0];
-        return !found ? "absent" : found.customData?.[OWNER_FIELD] === op.owner ? "ours" : "theirs";
+        if (!found) return "absent";
+        const tag = found.customData?.[OWNER_FIELD];
+        return tag === op.owner ? "ours" : tag === undefined && op.applied ? "ours, untagged" : "theirs";
       };
       try {
         if (op.action === "drop") {
           const owner = await ownerThere();
-          if (owner !== "ours") {
+          if (owner === "absent" || owner === "theirs") {
             outcomes.push({ ok: true, applied: owner === "absent" ? "absent" : "left-alone" });
             continue;
           }
@@ -89,11 +100,13 @@ export async function applyUserOps(input: Omit<CheckConnectivityInput, "database
           outcomes.push({ ok: true, applied: "created" });
         } catch (err) {
           if (!(err instanceof MongoServerError && err.code === USER_ALREADY_EXISTS)) throw err;
-          if ((await ownerThere()) !== "ours") {
+          const owner = await ownerThere();
+          if (owner !== "ours" && owner !== "ours, untagged") {
             outcomes.push({ ok: false, code: "USER_NOT_CREATED_BY_GATEHOUSE", message: notOurs(op) });
             continue;
           }
-          await db.command({ updateUser: op.user, ...fields });
+          // A user an older Gatehouse made gets its tag now.
+          await db.command({ updateUser: op.user, ...fields, ...(owner === "ours, untagged" ? { customData: { [OWNER_FIELD]: op.owner } } : {}) });
           outcomes.push({ ok: true, applied: "updated" });
         }
       } catch (err) {

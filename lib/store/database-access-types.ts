@@ -20,6 +20,8 @@ export type DatabaseUserRecord = Versioned & {
   syncError: string | null;
   /** Removed in Database Access; kept until dropUser has run on the managed deployment. */
   pendingDrop: boolean;
+  /** Gatehouse has created or updated this user on the managed deployment (see lib/mongo/user-sync.ts). */
+  onDeployment: boolean;
 };
 
 export type DatabaseUserPatch = Partial<Pick<DatabaseUserRecord, "sealedPassword" | "roles" | "description" | "deleteAfter" | "syncStatus" | "syncError" | "pendingDrop">>;
@@ -39,7 +41,8 @@ export interface DatabaseAccessWriter extends DatabaseAccessReader {
   insertUser(u: DatabaseUserRecord): Promise<void>;
   updateUser(id: string, expectedVersion: number, patch: DatabaseUserPatch): Promise<DatabaseUserRecord>;
   /** Sync bookkeeping; not a user edit, so no version bump. */
-  setSync(id: string, status: SyncStatus, error: string | null): Promise<void>;
+  /** `onDeployment`: the change reached the deployment (created or updated there). */
+  setSync(id: string, status: SyncStatus, error: string | null, onDeployment?: boolean): Promise<void>;
   /** Every user of the project to `status` (a connector started or stopped managing users). */
   setSyncAll(projectId: string, status: SyncStatus): Promise<void>;
   deleteUser(id: string, expectedVersion?: number): Promise<void>;

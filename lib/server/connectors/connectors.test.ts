@@ -272,6 +272,27 @@ describe("Manages database users (test server only)", () => {
     expect(await retryDatabaseUserSync(owner, { projectId: t.projectA, userId: created.user.id })).toMatchObject({ syncStatus: "in_sync" });
   });
 
+  it("users an older Gatehouse created (no tag on the deployment) are still Gatehouse's: updated, tagged, dropped when they expire", async (c) => {
+    if (!onTestServer()) c.skip();
+    await managed();
+    const users = target.server!.users;
+    const clock = freezeClock(new Date().toISOString());
+    try {
+      const name = "CN=legacy,O=Plant Ops";
+      const { user } = await createDatabaseUser(owner, { projectId: t.projectA, authMethod: "X509", username: name, roles: [{ kind: "builtin", roleName: "readAnyDatabase" }], temporary: "6h" });
+      users.update("$external", name, { customData: {} }); // as a version before the tag left it
+      const updated = await updateDatabaseUser(owner, { projectId: t.projectA, userId: user.id, version: (await rt.store.databaseAccess.getUser(user.id))!.version, roles: [{ kind: "builtin", roleName: "readWriteAnyDatabase" }] });
+      expect(updated.syncStatus).toBe("in_sync");
+      expect(users.get("$external", name)).toMatchObject({ roles: [{ role: "readWriteAnyDatabase", db: "admin" }], customData: { gatehouseUserId: user.id } });
+      users.update("$external", name, { customData: {} });
+      clock.advance(7 * HOUR);
+      expect(await purgeExpiredDatabaseUsers(rt)).toBe(1);
+      expect(users.get("$external", name)).toBeUndefined();
+    } finally {
+      clock.restore();
+    }
+  });
+
   it("a user an admin created with the mongosh command Database Access showed is Gatehouse's once a connector manages users", async (c) => {
     if (!onTestServer()) c.skip();
     const ca = (await rt.store.keystore.getByAlias(t.projectA, "db-ca"))!;

@@ -16,14 +16,14 @@ const passwordPurpose = (userId: string) => `dbuser-password:${userId}`;
 
 /** A user as the deployment should hold it; a privilege mongod cannot express is refused up front. */
 function opFor(rt: Runtime, u: DatabaseUserRecord): UserSyncOp | { error: string } {
-  if (u.pendingDrop) return { action: "drop", db: u.database, user: u.username, owner: u.id };
+  if (u.pendingDrop) return { action: "drop", db: u.database, user: u.username, owner: u.id, applied: u.onDeployment };
   const scoped = u.roles.filter((r) => r.collectionName);
   if (scoped.length) {
     return { error: `mongod has no built-in role limited to one collection (${scoped.map((r) => `${r.roleName}@${r.databaseName}.${r.collectionName}`).join(", ")}): create a custom role with createRole, or give the role on the whole database.` };
   }
   const roles = u.roles.map((r) => ({ role: r.roleName, db: r.databaseName }));
   const pwd = u.authMethod === "SCRAM" && u.sealedPassword ? unsealString(rt.masterKey, passwordPurpose(u.id), u.sealedPassword) : undefined;
-  return { action: "upsert", db: u.database, user: u.username, owner: u.id, roles, ...(pwd !== undefined ? { pwd } : {}) };
+  return { action: "upsert", db: u.database, user: u.username, owner: u.id, applied: u.onDeployment, roles, ...(pwd !== undefined ? { pwd } : {}) };
 }
 
 /**
@@ -82,7 +82,7 @@ export async function syncUsers(rt: Runtime, projectId: string, userIds?: string
       if (current.pendingDrop) {
         await tx.databaseAccess.deleteUser(current.id);
         await recordAudit(tx, { id: null, label: "system", ip: null }, { action: "dbuser.dropped", target: `dbuser:${current.id}`, orgId: project?.orgId ?? null, projectId, detail: { username: current.username, database: current.database, connector: manager.name, ...(applied === "dropped" ? {} : { onDeployment: applied === "left-alone" ? "left alone: not created by Gatehouse" : "already gone" }) } });
-      } else await tx.databaseAccess.setSync(current.id, "in_sync", null);
+      } else await tx.databaseAccess.setSync(current.id, "in_sync", null, applied === "created" || applied === "updated");
     }
   });
   if (failed) log.info("database user sync: some users failed", { projectId, failed, inSync });

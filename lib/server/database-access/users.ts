@@ -159,7 +159,7 @@ export async function createDatabaseUser(ctx: PrincipalCtx, raw: unknown) {
   const user: DatabaseUserRecord = {
     id, projectId: project.id, username: input.username, database, authMethod: input.authMethod, sealedPassword, roles: toRoles(input.roles as RoleInput[]),
     description: input.description || null, deleteAfter,
-    syncStatus: managed ? "pending" : "unmanaged", syncError: null, pendingDrop: false, version: 1, createdAt: t, updatedAt: t,
+    syncStatus: managed ? "pending" : "unmanaged", syncError: null, pendingDrop: false, onDeployment: false, version: 1, createdAt: t, updatedAt: t,
   };
   await ctx.rt.store.transaction(async (tx) => {
     await tx.databaseAccess.insertUser(user);

@@ -19,6 +19,7 @@ const toUser = (r: any): DatabaseUserRecord => ({
   syncStatus: r.sync_status,
   syncError: r.sync_error,
   pendingDrop: r.pending_drop === 1,
+  onDeployment: r.on_deployment === 1,
   version: r.version,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
@@ -69,9 +70,9 @@ export function makeDatabaseAccessRepo(db: Database.Database): DatabaseAccessWri
     },
     async insertUser(u) {
       try {
-        q(`INSERT INTO database_users (id, project_id, username, database, auth_method, sealed_password, roles, description, delete_after, sync_status, sync_error, pending_drop, version, created_at, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
-          u.id, u.projectId, u.username, u.database, u.authMethod, u.sealedPassword, JSON.stringify(u.roles), u.description, u.deleteAfter, u.syncStatus, u.syncError, u.pendingDrop ? 1 : 0, u.version, u.createdAt, u.updatedAt,
+        q(`INSERT INTO database_users (id, project_id, username, database, auth_method, sealed_password, roles, description, delete_after, sync_status, sync_error, pending_drop, on_deployment, version, created_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
+          u.id, u.projectId, u.username, u.database, u.authMethod, u.sealedPassword, JSON.stringify(u.roles), u.description, u.deleteAfter, u.syncStatus, u.syncError, u.pendingDrop ? 1 : 0, u.onDeployment ? 1 : 0, u.version, u.createdAt, u.updatedAt,
         );
       } catch (err) {
         if ((err as { code?: string }).code === "SQLITE_CONSTRAINT_UNIQUE") throw duplicate(u);
@@ -94,8 +95,9 @@ export function makeDatabaseAccessRepo(db: Database.Database): DatabaseAccessWri
       }
       return getUser(id)!;
     },
-    async setSync(id, status, error) {
-      q("UPDATE database_users SET sync_status = ?, sync_error = ? WHERE id = ?").run(status, error, id);
+    async setSync(id, status, error, onDeployment) {
+      if (onDeployment) q("UPDATE database_users SET sync_status = ?, sync_error = ?, on_deployment = 1 WHERE id = ?").run(status, error, id);
+      else q("UPDATE database_users SET sync_status = ?, sync_error = ? WHERE id = ?").run(status, error, id);
     },
     async setSyncAll(projectId, status) {
       q("UPDATE database_users SET sync_status = ?, sync_error = NULL WHERE project_id = ?").run(status, projectId);

@@ -361,4 +361,16 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX org_invitations_user ON org_invitations (user_id);
     `,
   },
+  {
+    version: 9,
+    name: "database-users-on-deployment",
+    sql: `
+      -- Whether Gatehouse itself has created (or updated) the user on the managed deployment. With
+      -- the customData tag, it decides which deployment users Gatehouse may change or drop; users
+      -- applied by versions before the tag carry none, and are known by this. Users in sync, or
+      -- being dropped, were applied.
+      ALTER TABLE database_users ADD COLUMN on_deployment INTEGER NOT NULL DEFAULT 0;
+      UPDATE database_users SET on_deployment = 1 WHERE sync_status = 'in_sync' OR pending_drop = 1;
+    `,
+  },
 ];

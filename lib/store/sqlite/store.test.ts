@@ -63,6 +63,29 @@ describe("migrations", () => {
   });
 });
 
+describe("migration 9 (database users Gatehouse applied)", () => {
+  it("marks the users an older version had applied — in sync, or being dropped — and no others", () => {
+    const db = new Database(join(dir, "old.db"));
+    raw.push(db);
+    migrate(db, MIGRATIONS.filter((m) => m.version <= 8));
+    const t = "2026-01-01T00:00:00.000Z";
+    db.prepare("INSERT INTO orgs (id, name, version, created_at, updated_at) VALUES ('o', 'Acme', 1, ?, ?)").run(t, t);
+    db.prepare("INSERT INTO projects (id, org_id, name, version, created_at, updated_at) VALUES ('p', 'o', 'Plant', 1, ?, ?)").run(t, t);
+    const add = db.prepare("INSERT INTO database_users (id, project_id, username, database, auth_method, roles, sync_status, pending_drop, created_at, updated_at) VALUES (?, 'p', ?, '$external', 'X509', '[]', ?, ?, ?, ?)");
+    add.run("u1", "CN=in-sync", "in_sync", 0, t, t);
+    add.run("u2", "CN=failed", "failed", 0, t, t);
+    add.run("u3", "CN=dropping", "failed", 1, t, t);
+    add.run("u4", "CN=unmanaged", "unmanaged", 0, t, t);
+    migrate(db, MIGRATIONS);
+    expect(db.prepare("SELECT id, on_deployment FROM database_users ORDER BY id").all()).toEqual([
+      { id: "u1", on_deployment: 1 },
+      { id: "u2", on_deployment: 0 },
+      { id: "u3", on_deployment: 1 },
+      { id: "u4", on_deployment: 0 },
+    ]);
+  });
+});
+
 describe("connection settings", () => {
   it("keeps the database and its WAL owner-only (0600)", async () => {
     await store.transaction((tx) => tx.orgs.insert(org("Written")));
