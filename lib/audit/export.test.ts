@@ -10,6 +10,7 @@ describe("csvCell", () => {
     ['say "hi"', '"say ""hi"""'],
     ["two\nlines", '"two\nlines"'],
     ["cr\rhere", '"cr\rhere"'],
+    ["ci;=cmd|'/C calc'!A0", '"ci;=cmd|\'/C calc\'!A0"'],
     ["", ""],
   ])("escapes %j as %j", (input, expected) => {
     expect(csvCell(input)).toBe(expected);

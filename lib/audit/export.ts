@@ -8,9 +8,11 @@ function neutralize(s: string): string {
   return /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
 }
 
+// Quoted also when it holds ";": spreadsheets in many locales split CSV on ";", and the part after
+// it would be a cell of its own, starting with whatever follows (`ci;=cmd|…` would run).
 export function csvCell(v: unknown): string {
   const s = neutralize(v === null || v === undefined ? "" : typeof v === "string" ? v : JSON.stringify(v));
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  return /[",;\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 export const csvHeader = () => AUDIT_COLUMNS.join(",") + "\r\n";

@@ -61,14 +61,15 @@ export const guardProject = (ctx: PrincipalCtx, permission: ProjectPermission, p
 /** The organization, if it exists and the caller may read it; otherwise NOT_FOUND. */
 export async function getOrgOrThrow(ctx: PrincipalCtx, orgId: string, permission: OrgPermission = "org.read"): Promise<OrgRecord> {
   const org = await ctx.rt.store.orgs.get(orgId);
-  if (!org) throw notFound("This organization");
+  // Worded as the refusal (AuthorizationError): a caller cannot tell a missing id from a hidden one.
+  if (!org) throw notFound();
   await guardOrg(ctx, permission, org);
   return org;
 }
 
 export async function getProjectOrThrow(ctx: PrincipalCtx, projectId: string, permission: ProjectPermission = "project.read"): Promise<ProjectRecord> {
   const project = await ctx.rt.store.projects.get(projectId);
-  if (!project) throw notFound("This project");
+  if (!project) throw notFound();
   await guardProject(ctx, permission, project);
   return project;
 }
