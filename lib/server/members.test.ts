@@ -101,7 +101,9 @@ describe("inviting an existing account", () => {
     await expect(login(anonCtx(rt), { email: "cfo@globex.example", password: "password globex gave" })).rejects.toMatchObject({ code: "UNAUTHENTICATED" });
     // Guessing is hopeless (73 bits); a code made for someone else does not work either.
     const other = await invite();
-    await expect(acceptOrgInvitation(await as(squatter.id), { code: other.code })).rejects.toMatchObject({ code: "VALIDATION" });
+    const { events } = await auditedBy(rt, async () => expect(acceptOrgInvitation(await as(squatter.id), { code: other.code })).rejects.toMatchObject({ code: "VALIDATION" }));
+    // The inviting organization learns that its code went astray.
+    expect(events.map((e) => [e.action, e.outcome, e.orgId, e.actorId])).toEqual([["org.invitation_refused", "failure", t.orgA, squatter.id]]);
     expect(await rt.store.memberships.getOrg(t.orgB, squatter.id)).toBeNull();
   });
 

@@ -134,6 +134,13 @@ export async function acceptOrgInvitation(ctx: Ctx, raw: unknown): Promise<{ org
   const message = `This invitation code does not work for your account. Check it, or ask the organization's owner for a new one: a code works once, for the account it was made for, for ${INVITATION_DAYS} days.`;
   const refused = () => new GatehouseError("VALIDATION", message, { fieldErrors: { code: [message] } });
   const hash = codeHash(input.code);
+  const invitation = await ctx.rt.store.memberships.getInvitationByCodeHash(hash);
+  if (invitation && invitation.userId !== user.id) {
+    // A real code in the wrong hands: the inviting organization should know it went astray.
+    await ctx.rt.store.transaction((tx) =>
+      recordAudit(tx, actorOf(ctx), { action: "org.invitation_refused", target: `user:${user.id}`, orgId: invitation.orgId, outcome: "failure", detail: { reason: "the code was made for another account" } }),
+    );
+  }
   return ctx.rt.store.transaction(async (tx) => {
     const invitation = await tx.memberships.getInvitationByCodeHash(hash);
     if (!invitation || invitation.userId !== user.id || invitation.expiresAt <= nowIso()) throw refused();
