@@ -12,16 +12,25 @@ export const ZDbName = z
   .max(63, "A database name has at most 63 characters.")
   .regex(/^[^/\\. "$*<>:|?]+$/, 'A database name cannot contain / \\ . " $ * < > : | ? or spaces.');
 
+/** Databases every user may only read, as in Atlas: mongod keeps the oplog and the replica set's configuration (local) and the cluster's metadata (config) there. */
+export const READ_ONLY_DATABASES = ["local", "config"];
+
 /** One privilege: a built-in role (on admin) or read/readWrite/dbAdmin on a database, optionally one collection. */
-export const ZDbRole = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("builtin"), roleName: z.enum(BUILT_IN_ROLES, "Choose a built-in role.") }),
-  z.object({
-    kind: z.literal("specific"),
-    roleName: z.enum(SPECIFIC_ROLES, "Choose read, readWrite or dbAdmin."),
-    databaseName: ZDbName,
-    collectionName: z.string().trim().max(120).optional().transform((v) => (v ? v : undefined)),
-  }),
-]);
+export const ZDbRole = z
+  .discriminatedUnion("kind", [
+    z.object({ kind: z.literal("builtin"), roleName: z.enum(BUILT_IN_ROLES, "Choose a built-in role.") }),
+    z.object({
+      kind: z.literal("specific"),
+      roleName: z.enum(SPECIFIC_ROLES, "Choose read, readWrite or dbAdmin."),
+      databaseName: ZDbName,
+      collectionName: z.string().trim().max(120).optional().transform((v) => (v ? v : undefined)),
+    }),
+  ])
+  .superRefine((r, ctx) => {
+    if (r.kind === "specific" && r.roleName !== "read" && READ_ONLY_DATABASES.includes(r.databaseName)) {
+      ctx.addIssue({ code: "custom", path: ["databaseName"], message: `${r.databaseName} is read-only for every user, as in Atlas: mongod keeps its own state there. Give read on it, or ${r.roleName} on another database.` });
+    }
+  });
 
 export const ZCreateDatabaseUserInput = z.object({
   projectId: ZId,

@@ -76,6 +76,10 @@ describe("Database Access", () => {
     const dbAdmin = await ctxFor(rt, t.ownerA.id);
     expect(await fail(createDatabaseUser(dbAdmin, { projectId: t.projectA, authMethod: "SCRAM", username: "svc", password: "short", roles: readWrite }))).toMatchObject({ fieldErrors: { password: [expect.any(String)] } });
     expect(await fail(createDatabaseUser(dbAdmin, { projectId: t.projectA, authMethod: "SCRAM", username: "svc", password: "long-enough", roles: readWrite, databaseName: "$external" }))).toMatchObject({ fieldErrors: { databaseName: [expect.any(String)] } });
+    for (const [roleName, databaseName] of [["readWrite", "local"], ["dbAdmin", "config"]]) {
+      const err = await fail(createDatabaseUser(dbAdmin, { projectId: t.projectA, authMethod: "SCRAM", username: "svc", password: "long-enough", roles: [{ kind: "specific", roleName, databaseName }] }));
+      expect(err).toMatchObject({ code: "VALIDATION", message: expect.stringMatching(new RegExp(`${databaseName} is read-only for every user`)) });
+    }
     const { user } = await createDatabaseUser(dbAdmin, { projectId: t.projectA, authMethod: "SCRAM", username: "svc", password: "long-enough", roles: [{ kind: "specific", roleName: "readWrite", databaseName: "plant", collectionName: "events" }] });
     expect(user).toMatchObject({ database: "admin", roleLabels: ["readWrite@plant.events"] });
     const stored = await rt.store.databaseAccess.getUser(user.id);
