@@ -99,6 +99,11 @@ describe("programmatic API keys", () => {
     // Another organization's owner cannot unassign it through a project of theirs.
     expect(await failureOf(removeApiKeyFromProject(other, { projectId: t.projectB, apiKeyId: k.id }))).toMatchObject({ code: "NOT_FOUND" });
     expect((await getApiKey(owner, { orgId: t.orgA, apiKeyId: k.id })).projects.map((p) => p.projectId)).toEqual([t.projectA]);
+    // An Organization Member without a role in the project sees neither the project nor its id in the roles.
+    const max = await ctxFor(rt, t.member.id);
+    const seen = (await listApiKeys(max, t.orgA)).find((x) => x.id === k.id)!;
+    expect(seen.projects).toEqual([]);
+    expect(seen.roles).toEqual([{ orgId: t.orgA, roleName: "ORG_MEMBER" }]);
     await removeApiKeyFromProject(owner, { projectId: t.projectA, apiKeyId: k.id });
     expect((await getApiKey(owner, { orgId: t.orgA, apiKeyId: k.id })).projects).toEqual([]);
   });

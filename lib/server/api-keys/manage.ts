@@ -18,10 +18,10 @@ import {
 } from "../../schemas";
 import { seal } from "../../secrets";
 import type { ApiKeyRecord } from "../../store/api-keys-types";
-import type { StoreReader } from "../../store/types";
 import { addToAccessList, removeFromAccessList } from "../access-list";
 import { actorOf, type PrincipalCtx } from "../context";
 import { getOrgOrThrow, getProjectOrThrow } from "../guard";
+import { visibleProject } from "../service-accounts/dto";
 
 // Access Manager › API Keys: a public key (8 characters, the Digest user name) and a private key
 // (a UUID, the Digest password) shown once. The private key is sealed, not hashed: HTTP Digest
@@ -49,8 +49,10 @@ export type ApiKeyDto = {
   version: number;
 };
 
-async function toDto(store: StoreReader, k: ApiKeyRecord): Promise<ApiKeyDto> {
-  const [projects, accessList] = await Promise.all([store.apiKeys.projects(k.id), store.accessLists.list(k.id)]);
+async function toDto(ctx: PrincipalCtx, k: ApiKeyRecord): Promise<ApiKeyDto> {
+  const store = ctx.rt.store;
+  const [all, accessList] = await Promise.all([store.apiKeys.projects(k.id), store.accessLists.list(k.id)]);
+  const projects = all.filter(visibleProject(ctx, k.orgId));
   const names = await Promise.all(projects.map((p) => store.projects.get(p.projectId)));
   return {
     id: k.id,
@@ -76,13 +78,13 @@ const audit = (ctx: PrincipalCtx, k: ApiKeyRecord, action: string, detail: Recor
 
 export async function listApiKeys(ctx: PrincipalCtx, orgId: string) {
   const org = await getOrgOrThrow(ctx, orgId, "org.service_accounts.read");
-  return Promise.all((await ctx.rt.store.apiKeys.listByOrg(org.id)).map((k) => toDto(ctx.rt.store, k)));
+  return Promise.all((await ctx.rt.store.apiKeys.listByOrg(org.id)).map((k) => toDto(ctx, k)));
 }
 
 export async function getApiKey(ctx: PrincipalCtx, raw: unknown) {
   const input = parseInput(ZApiKeyRef, raw);
   const org = await getOrgOrThrow(ctx, input.orgId, "org.service_accounts.read");
-  return toDto(ctx.rt.store, await keyOfOrg(ctx, org.id, input.apiKeyId));
+  return toDto(ctx, await keyOfOrg(ctx, org.id, input.apiKeyId));
 }
 
 function newKey(ctx: PrincipalCtx, orgId: string, desc: string, roles: ApiKeyRecord["roles"]) {
@@ -102,7 +104,7 @@ export async function createApiKey(ctx: PrincipalCtx, raw: unknown) {
     await tx.apiKeys.insert(k);
     await recordAudit(tx, actorOf(ctx), audit(ctx, k, "api_key.created", { roles: k.roles }));
   });
-  return { ...(await toDto(ctx.rt.store, k)), privateKey };
+  return { ...(await toDto(ctx, k)), privateKey };
 }
 
 /**
@@ -119,12 +121,12 @@ export async function createProjectApiKey(ctx: PrincipalCtx, raw: unknown) {
     await tx.apiKeys.putProject({ apiKeyId: k.id, projectId: project.id, roles: input.roles });
     await recordAudit(tx, actorOf(ctx), audit(ctx, k, "api_key.created", { roles: [], projectRoles: input.roles }, project.id));
   });
-  return { ...(await toDto(ctx.rt.store, k)), privateKey };
+  return { ...(await toDto(ctx, k)), privateKey };
 }
 
 export async function listProjectApiKeys(ctx: PrincipalCtx, projectId: string) {
   const project = await getProjectOrThrow(ctx, projectId, "project.service_accounts.read");
-  return Promise.all((await ctx.rt.store.apiKeys.listByProject(project.id)).map((k) => toDto(ctx.rt.store, k)));
+  return Promise.all((await ctx.rt.store.apiKeys.listByProject(project.id)).map((k) => toDto(ctx, k)));
 }
 
 /** `PATCH /groups/{groupId}/apiKeys/{apiUserId}`: the key's roles in this project, and/or its description. */
@@ -141,7 +143,7 @@ export async function updateProjectApiKey(ctx: PrincipalCtx, raw: unknown) {
     await recordAudit(tx, actorOf(ctx), audit(ctx, r, "api_key.project_access_set", { roles: input.roles ?? current.roles, before: { roles: current.roles, desc: k.description } }, project.id));
     return r;
   });
-  return toDto(ctx.rt.store, u);
+  return toDto(ctx, u);
 }
 
 export async function updateApiKey(ctx: PrincipalCtx, raw: unknown) {
@@ -153,7 +155,7 @@ export async function updateApiKey(ctx: PrincipalCtx, raw: unknown) {
     await recordAudit(tx, actorOf(ctx), audit(ctx, r, "api_key.updated", { roles: r.roles, before: { roles: k.roles } }));
     return r;
   });
-  return toDto(ctx.rt.store, u);
+  return toDto(ctx, u);
 }
 
 export async function deleteApiKey(ctx: PrincipalCtx, raw: unknown) {
@@ -175,7 +177,7 @@ export async function addApiKeyAccessList(ctx: PrincipalCtx, raw: unknown) {
   const org = await getOrgOrThrow(ctx, input.orgId, "org.service_accounts.write");
   const k = await keyOfOrg(ctx, org.id, input.apiKeyId);
   await addToAccessList(ctx, k.id, input.entries, (entries) => audit(ctx, k, "api_key.access_list_added", { entries }));
-  return (await toDto(ctx.rt.store, k)).accessList;
+  return (await toDto(ctx, k)).accessList;
 }
 
 export async function removeApiKeyAccessEntry(ctx: PrincipalCtx, raw: unknown) {
@@ -194,7 +196,7 @@ export async function assignApiKeyToProject(ctx: PrincipalCtx, raw: unknown) {
     await tx.apiKeys.putProject({ apiKeyId: k.id, projectId: project.id, roles: input.roles });
     await recordAudit(tx, actorOf(ctx), audit(ctx, k, "api_key.project_access_set", { roles: input.roles }, project.id));
   });
-  return toDto(ctx.rt.store, k);
+  return toDto(ctx, k);
 }
 
 export async function removeApiKeyFromProject(ctx: PrincipalCtx, raw: unknown) {

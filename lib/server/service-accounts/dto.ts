@@ -1,7 +1,8 @@
 import "server-only";
 import type { ProjectRole } from "../../authz/roles";
 import type { AccessListEntryRecord, ServiceAccountRecord, ServiceAccountSecretRecord } from "../../store/service-accounts-types";
-import type { StoreReader } from "../../store/types";
+import { can } from "../../authz";
+import type { PrincipalCtx } from "../context";
 
 export const EXPIRY_WARNING_MS = 7 * 86_400_000;
 
@@ -34,8 +35,13 @@ export const toSecretDto = (s: ServiceAccountSecretRecord, at: Date): SecretDto 
 
 const toEntryDto = (e: AccessListEntryRecord) => ({ entry: e.entry, kind: e.entry.includes("/") ? ("cidr" as const) : ("ip" as const), comment: e.comment, createdAt: e.createdAt });
 
-export async function toServiceAccountDto(store: StoreReader, a: ServiceAccountRecord, at: Date): Promise<ServiceAccountDto> {
-  const [projects, secrets, accessList] = await Promise.all([store.serviceAccounts.projects(a.id), store.serviceAccounts.secrets(a.id), store.accessLists.list(a.id)]);
+/** The projects the caller may see (an Organization Member sees only its own): an account's or key's other projects are left out, names and ids alike. */
+export const visibleProject = (ctx: PrincipalCtx, orgId: string) => (p: { projectId: string }) => can(ctx.principal, "project.read", { orgId, projectId: p.projectId });
+
+export async function toServiceAccountDto(ctx: PrincipalCtx, a: ServiceAccountRecord, at: Date): Promise<ServiceAccountDto> {
+  const store = ctx.rt.store;
+  const [all, secrets, accessList] = await Promise.all([store.serviceAccounts.projects(a.id), store.serviceAccounts.secrets(a.id), store.accessLists.list(a.id)]);
+  const projects = all.filter(visibleProject(ctx, a.orgId));
   const names = await Promise.all(projects.map((p) => store.projects.get(p.projectId)));
   return {
     clientId: a.clientId,

@@ -68,13 +68,13 @@ async function addSecret(rt: Runtime, tx: StoreWriter, a: ServiceAccountRecord, 
 export async function listServiceAccounts(ctx: PrincipalCtx, orgId: string) {
   const org = await getOrgOrThrow(ctx, orgId, "org.service_accounts.read");
   const at = now();
-  return Promise.all((await ctx.rt.store.serviceAccounts.listByOrg(org.id)).map((a) => toServiceAccountDto(ctx.rt.store, a, at)));
+  return Promise.all((await ctx.rt.store.serviceAccounts.listByOrg(org.id)).map((a) => toServiceAccountDto(ctx, a, at)));
 }
 
 export async function getServiceAccount(ctx: PrincipalCtx, raw: unknown) {
   const input = parseInput(ZServiceAccountRef, raw);
   const org = await getOrgOrThrow(ctx, input.orgId, "org.service_accounts.read");
-  return toServiceAccountDto(ctx.rt.store, await getServiceAccountOrThrow(ctx, org, input.clientId), now());
+  return toServiceAccountDto(ctx, await getServiceAccountOrThrow(ctx, org, input.clientId), now());
 }
 
 /** Create: the response is the only time the Client Secret is shown. */
@@ -95,7 +95,7 @@ export async function createServiceAccount(ctx: PrincipalCtx, raw: unknown) {
     await recordAudit(tx, actorOf(ctx), { action: "service_account.created", target: `service_account:${a.clientId}`, orgId: org.id, projectId: null, detail: { name: a.name, roles: a.roles, projects: input.projects, secretExpiresAt: s.expiresAt } });
     return s;
   });
-  const dto = await toServiceAccountDto(ctx.rt.store, a, now());
+  const dto = await toServiceAccountDto(ctx, a, now());
   return { ...dto, secrets: [secret] };
 }
 
@@ -108,7 +108,7 @@ export async function updateServiceAccount(ctx: PrincipalCtx, raw: unknown) {
     await recordAudit(tx, actorOf(ctx), { action: "service_account.updated", target: `service_account:${a.clientId}`, orgId: org.id, projectId: null, detail: { name: u.name, roles: u.roles, before: { name: a.name, roles: a.roles } } });
     return u;
   });
-  return toServiceAccountDto(ctx.rt.store, updated, now());
+  return toServiceAccountDto(ctx, updated, now());
 }
 
 /** Delete: its secrets and tokens go with it, so every token stops working at once. */
@@ -161,7 +161,7 @@ export async function addAccessListEntries(ctx: PrincipalCtx, raw: unknown) {
   const org = await getOrgOrThrow(ctx, input.orgId, "org.service_accounts.write");
   const a = await getServiceAccountOrThrow(ctx, org, input.clientId);
   await addToAccessList(ctx, a.id, input.entries, (entries) => ({ action: "service_account.access_list_added", target: `service_account:${a.clientId}`, orgId: org.id, projectId: null, detail: { entries } }));
-  return (await toServiceAccountDto(ctx.rt.store, a, now())).accessList;
+  return (await toServiceAccountDto(ctx, a, now())).accessList;
 }
 
 export async function removeAccessListEntry(ctx: PrincipalCtx, raw: unknown) {

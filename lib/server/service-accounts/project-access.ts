@@ -23,7 +23,7 @@ export async function inviteServiceAccountToProject(ctx: PrincipalCtx, raw: unkn
     await tx.serviceAccounts.putProject({ serviceAccountId: a.id, projectId: project.id, roles: input.roles });
     await recordAudit(tx, actorOf(ctx), { action: "service_account.project_access_set", target: `service_account:${a.clientId}`, orgId: project.orgId, projectId: project.id, detail: { roles: input.roles } });
   });
-  return toServiceAccountDto(ctx.rt.store, a, now());
+  return toServiceAccountDto(ctx, a, now());
 }
 
 export async function removeServiceAccountFromProject(ctx: PrincipalCtx, raw: unknown) {
@@ -39,5 +39,5 @@ export async function removeServiceAccountFromProject(ctx: PrincipalCtx, raw: un
 export async function listProjectServiceAccounts(ctx: PrincipalCtx, projectId: string) {
   const project = await getProjectOrThrow(ctx, projectId, "project.service_accounts.read");
   const at = now();
-  return Promise.all((await ctx.rt.store.serviceAccounts.listByProject(project.id)).map((a) => toServiceAccountDto(ctx.rt.store, a, at)));
+  return Promise.all((await ctx.rt.store.serviceAccounts.listByProject(project.id)).map((a) => toServiceAccountDto(ctx, a, at)));
 }

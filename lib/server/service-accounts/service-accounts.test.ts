@@ -127,6 +127,16 @@ describe("service accounts", () => {
     expect(await failureOf(getServiceAccount(other, { orgId: t.orgA, clientId: sa.clientId }))).toMatchObject({ code: "NOT_FOUND" });
     expect(await failureOf(getServiceAccount(other, { orgId: t.orgB, clientId: sa.clientId }))).toMatchObject({ code: "NOT_FOUND" });
   });
+
+  it("an Organization Member sees an account's access only to projects the member can open", async () => {
+    const sa = await create({ projects: [{ projectId: t.projectA, roles: ["GROUP_READ_ONLY"] }, { projectId: t.projectA2, roles: ["GROUP_OWNER"] }] });
+    expect((await getServiceAccount(owner, { orgId: t.orgA, clientId: sa.clientId })).projects.map((p) => p.projectName).sort()).toEqual(["Plant", "Warehouse"]);
+    // Rita reads Plant only; Max (a member without project roles) no project at all.
+    const rita = await ctxFor(rt, t.readOnly.id);
+    expect((await getServiceAccount(rita, { orgId: t.orgA, clientId: sa.clientId })).projects.map((p) => p.projectName)).toEqual(["Plant"]);
+    const max = await ctxFor(rt, t.member.id);
+    expect((await listServiceAccounts(max, t.orgA))[0]!.projects).toEqual([]);
+  });
 });
 
 describe("OAuth 2.0 token endpoint", () => {
