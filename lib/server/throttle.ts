@@ -1,7 +1,7 @@
 import "server-only";
 import { now } from "../clock";
 import { GatehouseError } from "../errors";
-import type { StoreWriter } from "../store/types";
+import type { StoreReader, StoreWriter } from "../store/types";
 import type { Runtime } from "./runtime";
 
 // Failed sign-ins are counted per account (by the e-mail typed, whether or not it exists, so a
@@ -11,14 +11,16 @@ import type { Runtime } from "./runtime";
 // code is unguessable, and an instance-wide count would let anyone lock the operator out), and
 // the current password asked for by a password change (per account: a stolen session must not
 // become unlimited guesses at the password, which would outlive the session).
-export type ThrottleKeys = { scope?: "login" | "setup" | "password"; account?: string; ip: string | null };
+// `keypass` counts wrong passwords of a Key Store entry's private key (a CA's when signing) per
+// entry: the key password is what stands between a project role and signing as that CA.
+export type ThrottleKeys = { scope?: "login" | "setup" | "password" | "keypass"; account?: string; ip: string | null };
 
 const keysOf = (k: ThrottleKeys) => [
   ...(k.account !== undefined ? [{ key: `${k.scope ?? "login"}:acct:${k.account.toLowerCase()}`, kind: "account" as const }] : []),
   ...(k.ip ? [{ key: `${k.scope ?? "login"}:ip:${k.ip}`, kind: "ip" as const }] : []),
 ];
 
-const WHAT: Record<NonNullable<ThrottleKeys["scope"]>, string> = { login: "sign-in attempts", setup: "wrong setup codes", password: "wrong current passwords" };
+const WHAT: Record<NonNullable<ThrottleKeys["scope"]>, string> = { login: "sign-in attempts", setup: "wrong setup codes", password: "wrong current passwords", keypass: "wrong passwords for this key" };
 
 function lockError(scope: ThrottleKeys["scope"], lockedUntil: string, t: Date): GatehouseError {
   const seconds = Math.ceil((new Date(lockedUntil).getTime() - t.getTime()) / 1000);
@@ -37,21 +39,35 @@ function lockError(scope: ThrottleKeys["scope"], lockedUntil: string, t: Date): 
  */
 export async function reserveAttempt(rt: Runtime, k: ThrottleKeys): Promise<void> {
   await rt.store.transaction(async (tx) => {
-    const t = now();
-    const windowMs = rt.config.loginLockMinutes * 60_000;
-    const keys = keysOf(k);
-    const recs = await Promise.all(keys.map(({ key }) => tx.throttle.get(key)));
-    for (const rec of recs) if (rec?.lockedUntil && new Date(rec.lockedUntil) > t) throw lockError(k.scope, rec.lockedUntil, t);
-    for (const [i, { key, kind }] of keys.entries()) {
-      const rec = recs[i];
-      const limit = kind === "account" ? rt.config.loginMaxFailures : rt.config.loginIpMaxFailures;
-      const fresh = !rec || t.getTime() - new Date(rec.windowStart).getTime() > windowMs;
-      const failures = fresh ? 1 : rec.failures + 1;
-      const windowStart = fresh ? t.toISOString() : rec.windowStart;
-      const lockedUntil = failures >= limit ? new Date(t.getTime() + windowMs).toISOString() : null;
-      await tx.throttle.put({ key, failures, windowStart, lockedUntil });
-    }
+    await assertNotLocked(tx, k);
+    await countFailure(tx, rt, k);
   });
+}
+
+/** RATE_LIMITED while any of the keys is locked; counts nothing. */
+export async function assertNotLocked(store: Pick<StoreReader, "throttle">, k: ThrottleKeys): Promise<void> {
+  const t = now();
+  const recs = await Promise.all(keysOf(k).map(({ key }) => store.throttle.get(key)));
+  for (const rec of recs) if (rec?.lockedUntil && new Date(rec.lockedUntil) > t) throw lockError(k.scope, rec.lockedUntil, t);
+}
+
+/**
+ * Counts one failure for each key (locking it at the limit), in the caller's transaction. For
+ * doors whose success should cost no write (a key password is checked on every signing), count
+ * after the failure instead of reserving: assertNotLocked, try, countFailure on a wrong password.
+ */
+export async function countFailure(tx: StoreWriter, rt: Runtime, k: ThrottleKeys): Promise<void> {
+  const t = now();
+  const windowMs = rt.config.loginLockMinutes * 60_000;
+  for (const { key, kind } of keysOf(k)) {
+    const rec = await tx.throttle.get(key);
+    const limit = kind === "account" ? rt.config.loginMaxFailures : rt.config.loginIpMaxFailures;
+    const fresh = !rec || t.getTime() - new Date(rec.windowStart).getTime() > windowMs;
+    const failures = fresh ? 1 : rec.failures + 1;
+    const windowStart = fresh ? t.toISOString() : rec.windowStart;
+    const lockedUntil = failures >= limit ? new Date(t.getTime() + windowMs).toISOString() : null;
+    await tx.throttle.put({ key, failures, windowStart, lockedUntil });
+  }
 }
 
 /** After a success: the account starts over; the IP gets back only the attempt just reserved. */

@@ -5,7 +5,7 @@ import { exportWithPrivateKey } from "@/lib/server/keystore/export";
 import { importIntoKeystore } from "@/lib/server/keystore/import";
 import { changeEntryPassword, deleteEntry, renameEntry } from "@/lib/server/keystore/manage";
 import { listSigningCas } from "@/lib/server/keystore/queries";
-import { freezeClock } from "@/test/support/runtime";
+import { auditTrail, freezeClock } from "@/test/support/runtime";
 import { CA_PASSWORD, ENTRY_PASSWORD, b64, certPem, entryByAlias, entryForm, newCa, openHarness, refused, type Harness } from "@/test/support/interop-tools";
 
 // Bad input (issue #3), part 2: passwords, signers, aliases, SANs and validity. Each refusal has
@@ -39,6 +39,24 @@ describe("wrong passwords", () => {
   it("a wrong CA password: the Certificate Signer and \"Signed by\" refuse it at caPassword", async () => {
     expect((await refused(h, "BAD_PASSWORD", "caPassword", sign({ caPassword: "not-the-ca-password" }))).message).toContain("plant-ca");
     await refused(h, "BAD_PASSWORD", "caPassword", create({ signedBy: "plant-ca", caPassword: "not-the-ca-password" }));
+  });
+
+  it("guessing a CA's password is counted and audited: past the limit even the right one waits for the lock", async () => {
+    const ca = await entryByAlias(h, "plant-ca");
+    const limit = h.rt.config.loginMaxFailures;
+    for (let i = 0; i < limit; i++) await expect(sign({ caPassword: `guess-${i}-password` })()).rejects.toMatchObject({ code: "BAD_PASSWORD" });
+    await expect(sign({})()).rejects.toMatchObject({ code: "RATE_LIMITED", message: expect.stringMatching(/Too many wrong passwords for this key/) });
+    const failed = (await auditTrail(h.rt)).filter((e) => e.action === "keystore.key_password_failed");
+    expect(failed).toHaveLength(limit);
+    expect(failed[0]).toMatchObject({ outcome: "failure", target: `keystore:${ca.id}`, projectId: h.projectId, detail: { alias: "plant-ca" } });
+    // Another entry's key is not locked with it.
+    expect((await requestCsr(h.owner, { projectId: h.projectId, entryId: leafId, password: ENTRY_PASSWORD })).filename).toBe("leaf.csr");
+    const clock = freezeClock(new Date(Date.now() + (h.rt.config.loginLockMinutes + 1) * 60_000).toISOString());
+    try {
+      await expect(sign({})()).resolves.toMatchObject({ filename: expect.stringMatching(/\.pem$/) });
+    } finally {
+      clock.restore();
+    }
   });
 
   it("a key-password change with the wrong current password", async () => {

@@ -93,12 +93,16 @@ export async function failure(p: Promise<unknown>): Promise<GatehouseError> {
   throw new Error("expected the use case to refuse this input, but it succeeded");
 }
 
-/** Everything a refused request must leave as it was: every entry (and its version) and the audit trail. */
+/**
+ * Everything a refused request must leave as it was: every entry (and its version) and the audit
+ * trail, but for events that record the refusal itself (outcome "failure", e.g. a wrong key
+ * password, which is counted and audited).
+ */
 async function snapshot(rt: Runtime, projectId: string) {
   const rows = (await rt.store.keystore.rows(projectId)).map((r) => [r.id, r.alias, r.version, r.fingerprintSha256, r.hasPrivateKey, r.issuerEntryId, r.trustedAnchor, r.usage].join("|"));
   const keys: string[] = [];
   for (const r of await rt.store.keystore.rows(projectId)) keys.push(`${r.id}:${(await rt.store.keystore.get(r.id))?.encryptedKey?.toString("base64") ?? "-"}`);
-  return { count: await rt.store.keystore.count(projectId), rows: rows.sort(), keys: keys.sort(), audit: (await auditTrail(rt)).length };
+  return { count: await rt.store.keystore.count(projectId), rows: rows.sort(), keys: keys.sort(), audit: (await auditTrail(rt)).filter((e) => e.outcome !== "failure").length };
 }
 
 /**

@@ -56,7 +56,7 @@ async function resolveFields(ctx: PrincipalCtx, project: ProjectRecord, input: F
     else if (keep?.authScheme === "x509" && keep.certificateEntryId === entry.id && keep.sealedSecret) sealedSecret = keep.sealedSecret;
     else throw field("certificatePassword", `Enter the password of "${entry.alias}" (the one set when it was created or imported).`);
     // Caught here, not at the first connection: the key must open with this password.
-    if (secret !== undefined) unlockEntry(entry, secret, "certificatePassword").fill(0);
+    if (secret !== undefined) (await unlockEntry(ctx, entry, secret, "certificatePassword")).fill(0);
   } else if (input.authScheme === "password") {
     if (!input.username) throw field("username", "Enter the database user name (a password user in admin).");
     if (!/^[A-Za-z0-9._@+-]{1,64}$/.test(input.username)) throw field("username", "A password user name has 1–64 letters, digits or . _ @ + -");

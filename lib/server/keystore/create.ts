@@ -13,6 +13,7 @@ import type { KeystoreEntryRecord } from "../../store/keystore-types";
 import { actorOf, type PrincipalCtx } from "../context";
 import { getProjectOrThrow } from "../guard";
 import { columnsOf } from "./columns";
+import { underKeyPasswordThrottle } from "./key-password";
 import { relinkAfterWrite } from "./trust";
 
 /** Loads a CA entry of the project by alias and unlocks its key with the CA password. */
@@ -22,16 +23,19 @@ export async function unlockCa(ctx: PrincipalCtx, projectId: string, alias: stri
   if (!ca.isCA) throw new GatehouseError("VALIDATION", `"${ca.alias}" is not a CA certificate, so it cannot sign. Pick a CA entry.`, { fieldErrors: { [field]: [`"${ca.alias}" is not a CA.`] } });
   if (!ca.encryptedKey) throw new GatehouseError("VALIDATION", `"${ca.alias}" has no private key in this Key Store, so it cannot sign.`, { fieldErrors: { [field]: [`"${ca.alias}" has no private key.`] } });
   if (ca.notAfter <= now().toISOString()) throw new GatehouseError("VALIDATION", `CA "${ca.alias}" expired on ${ca.notAfter.slice(0, 10)}; it cannot sign any more.`, { fieldErrors: { [field]: [`"${ca.alias}" has expired.`] } });
-  try {
-    const { pkcs8, key } = await decryptPkcs8Key(ca.encryptedKey, password, `CA "${ca.alias}"`);
-    return { ca, privatePkcs8: pkcs8, privateKey: key };
-  } catch (err) {
-    if ((err as GatehouseError).code === "BAD_PASSWORD") {
-      const m = `The CA password is wrong — it is the one set when CA "${ca.alias}" was created.`;
-      throw new GatehouseError("BAD_PASSWORD", m, { fieldErrors: { caPassword: [m] } });
+  const encryptedKey = ca.encryptedKey;
+  return underKeyPasswordThrottle(ctx, ca, async () => {
+    try {
+      const { pkcs8, key } = await decryptPkcs8Key(encryptedKey, password, `CA "${ca.alias}"`);
+      return { ca, privatePkcs8: pkcs8, privateKey: key };
+    } catch (err) {
+      if ((err as GatehouseError).code === "BAD_PASSWORD") {
+        const m = `The CA password is wrong — it is the one set when CA "${ca.alias}" was created.`;
+        throw new GatehouseError("BAD_PASSWORD", m, { fieldErrors: { caPassword: [m] } });
+      }
+      throw err;
     }
-    throw err;
-  }
+  });
 }
 
 /**

@@ -21,7 +21,7 @@ export async function requestCsr(ctx: PrincipalCtx, raw: unknown): Promise<FileD
   const input = parseInput(ZEntryPasswordInput, raw);
   const project = await getProjectOrThrow(ctx, input.projectId, "project.keystore.write");
   const entry = await getEntryInProject(ctx, project, input.entryId);
-  const key = unlockEntry(entry, input.password);
+  const key = await unlockEntry(ctx, entry, input.password);
   const cert = parseCertificate(entry.certificateDer);
   let der: Buffer;
   try {

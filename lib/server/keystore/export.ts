@@ -1,4 +1,5 @@
 import "server-only";
+import { underKeyPasswordThrottle } from "./key-password";
 import { recordAudit } from "../../audit";
 import { GatehouseError, notFound } from "../../errors";
 import { toPem } from "../../pki/pem";
@@ -35,20 +36,23 @@ export async function chainOf(store: StoreReader, entry: KeystoreEntryRecord): P
   return chain;
 }
 
-/** Unlocks an entry's private key with its password (BAD_PASSWORD at the field otherwise). */
-export function unlockEntry(entry: KeystoreEntryRecord, password: string, field = "password"): Buffer {
-  if (!entry.encryptedKey) {
+/** Unlocks an entry's private key with its password (BAD_PASSWORD at the field otherwise), under the key-password throttle. */
+export async function unlockEntry(ctx: PrincipalCtx, entry: KeystoreEntryRecord, password: string, field = "password"): Promise<Buffer> {
+  const encryptedKey = entry.encryptedKey;
+  if (!encryptedKey) {
     throw new GatehouseError("VALIDATION", `"${entry.alias}" has no private key in this Key Store (it holds a certificate only).`, { fieldErrors: { [field]: ["This entry has no private key."] } });
   }
-  try {
-    return decryptPkcs8(entry.encryptedKey, password, `"${entry.alias}"`);
-  } catch (err) {
-    if ((err as GatehouseError).code === "BAD_PASSWORD") {
-      const m = `The password is wrong — it is the one set when "${entry.alias}" was created or imported.`;
-      throw new GatehouseError("BAD_PASSWORD", m, { fieldErrors: { [field]: [m] } });
+  return underKeyPasswordThrottle(ctx, entry, () => {
+    try {
+      return decryptPkcs8(encryptedKey, password, `"${entry.alias}"`);
+    } catch (err) {
+      if ((err as GatehouseError).code === "BAD_PASSWORD") {
+        const m = `The password is wrong — it is the one set when "${entry.alias}" was created or imported.`;
+        throw new GatehouseError("BAD_PASSWORD", m, { fieldErrors: { [field]: [m] } });
+      }
+      throw err;
     }
-    throw err;
-  }
+  });
 }
 
 /** "Export": the certificate alone, PEM or DER. No secret in it, so readers may export too. */
@@ -73,7 +77,7 @@ export async function exportWithPrivateKey(ctx: PrincipalCtx, raw: unknown): Pro
   const input = parseInput(ZExportKeyInput, raw);
   const project = await getProjectOrThrow(ctx, input.projectId, "project.keystore.export_key");
   const entry = await getEntryInProject(ctx, project, input.entryId);
-  const key = unlockEntry(entry, input.password);
+  const key = await unlockEntry(ctx, entry, input.password);
   const chain = input.includeChain ? await chainOf(ctx.rt.store, entry) : [];
   let file: FileDownload;
   try {

@@ -12,7 +12,7 @@ export async function changeEntryPassword(ctx: PrincipalCtx, raw: unknown) {
   const input = parseInput(ZChangeEntryPasswordInput, raw);
   const project = await getProjectOrThrow(ctx, input.projectId, "project.keystore.write");
   const entry = await getEntryInProject(ctx, project, input.entryId);
-  const key = unlockEntry(entry, input.password);
+  const key = await unlockEntry(ctx, entry, input.password);
   const encryptedKey = await encryptPkcs8(key, input.newPassword);
   key.fill(0);
   await ctx.rt.store.transaction(async (tx) => {
