@@ -4,7 +4,7 @@ import { recordAudit } from "../../audit";
 import { nowIso } from "../../clock";
 import { GatehouseError, atField, isGatehouseError } from "../../errors";
 import { newId } from "../../ids";
-import { parseCertificate } from "../../pki/certificate";
+import { parseCertificate, signatureVerifies, type CertificateInfo } from "../../pki/certificate";
 import { assertAcceptableKey, spkiSha256 } from "../../pki/keys";
 import { decodeCertificateInput, pemBlocks } from "../../pki/pem";
 import { importPkcs12 } from "../../pki/pkcs12";
@@ -55,6 +55,9 @@ function readPrivateKey(pemOrDer: Buffer, passphrase: string | undefined) {
   }
 }
 
+/** A CA certificate that signed itself: a root, which only its key's holder can have made. */
+const isRootCa = async (info: CertificateInfo, der: Uint8Array) => info.isCA && info.selfIssued && (await signatureVerifies(der, der));
+
 async function insertNew(ctx: PrincipalCtx, project: ProjectRecord, alias: string | undefined, certificateDer: Buffer, encryptedKey: Buffer | null, how: string) {
   if (!alias) throw field("alias", "Enter an alias for the new entry.");
   if (await ctx.rt.store.keystore.getByAlias(project.id, alias)) {
@@ -66,8 +69,9 @@ async function insertNew(ctx: PrincipalCtx, project: ProjectRecord, alias: strin
   const usage = usageOf(info);
   const entry: KeystoreEntryRecord = {
     id: newId(), projectId: project.id, alias, usage, certificateDer, encryptedKey, ...columnsOf(info),
-    // An imported CA certificate becomes a trusted CA of the project (the Niagara "import" step).
-    trustedAnchor: info.isCA,
+    // An imported root CA becomes a trusted CA of the project (the Niagara "import" step). An
+    // intermediate does not: its shield follows its chain, as anything else's does.
+    trustedAnchor: await isRootCa(info, certificateDer),
     issuerEntryId: null, signatureOk: true, version: 1, createdAt: t, updatedAt: t,
   };
   await ctx.rt.store.transaction(async (tx) => {
@@ -127,7 +131,11 @@ export async function importIntoKeystore(ctx: PrincipalCtx, raw: unknown) {
   // Same key, so the same SPKI: everything else about the certificate changes.
   const { spkiSha256: _sameKey, ...cols } = columnsOf(info);
   await ctx.rt.store.transaction(async (tx) => {
-    const updated = await tx.keystore.update(current.id, current.version, { certificateDer, usage: usageOf(info), ...cols, issuerEntryId: null, signatureOk: true });
+    // A trusted CA stays trusted only with a new root certificate of its own (made with its key,
+    // which only Gatehouse holds): a certificate someone else issued for its public key must not
+    // carry the trust (nor a new validity) over to it.
+    const trustedAnchor = current.trustedAnchor && (await isRootCa(info, certificateDer));
+    const updated = await tx.keystore.update(current.id, current.version, { certificateDer, usage: usageOf(info), ...cols, issuerEntryId: null, signatureOk: true, trustedAnchor });
     await relinkAfterWrite(tx, updated);
     await recordAudit(tx, actorOf(ctx), {
       action: "keystore.certificate_paired",

@@ -99,6 +99,45 @@ describe("the Niagara seed, steps 1.1 and 1.3, through the use cases", () => {
     expect((await shield("leaf")).shield).not.toBe("green");
   });
 
+  it("trust is not imported: a root CA becomes a trusted CA, an intermediate follows its chain, and a certificate someone else issued for a trusted CA's key ends its trust", async () => {
+    const owner = await ctxFor(rt, t.ownerA.id);
+    const shield = async (alias: string) => (await listKeystore(owner, t.projectA, { q: alias })).items.find((i) => i.alias === alias)!.trust;
+    const dir = opensslTempDir();
+    try {
+      // A root made elsewhere, imported: the Niagara "import a CA" step, a trusted CA.
+      const k = (name: string) => { openssl(["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", join(dir.dir, `${name}.key`)]); return join(dir.dir, `${name}.key`); };
+      const ext = dir.file("ca.ext", "basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\nsubjectKeyIdentifier=hash\n");
+      const outsideKey = k("outside");
+      openssl(["req", "-new", "-x509", "-key", outsideKey, "-subj", "/CN=Outside Root", "-days", "3650", "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign", "-out", join(dir.dir, "outside.pem")]);
+      await importIntoKeystore(owner, { projectId: t.projectA, kind: "certificate", alias: "outside-root", file: Buffer.from(openssl(["x509", "-in", join(dir.dir, "outside.pem")])).toString("base64") });
+      expect(await shield("outside-root")).toMatchObject({ shield: "green", code: "TRUSTED_ANCHOR" });
+
+      // A CA the project does not trust signs a sub-CA; imported, the sub-CA is not green.
+      await createEntry(owner, newEntry({ alias: "untrusted-root", usage: "CA", commonName: "Untrusted Root", password: "ca-password", confirmPassword: "ca-password", validityDays: "3650" }));
+      const subKey = k("sub");
+      openssl(["req", "-new", "-key", subKey, "-subj", "/CN=Sub CA", "-out", join(dir.dir, "sub.csr")]);
+      const sub = await signCsr(owner, { projectId: t.projectA, csr: Buffer.from(openssl(["req", "-in", join(dir.dir, "sub.csr")])).toString("base64"), caAlias: "untrusted-root", caPassword: "ca-password", usage: "CA", validityDays: "365" });
+      await importIntoKeystore(owner, { projectId: t.projectA, kind: "certificate", alias: "sub-ca", file: sub.base64 });
+      expect(await shield("sub-ca")).toMatchObject({ shield: "yellow", code: "ISSUER_UNTRUSTED" });
+
+      // plant-ca is trusted; someone issues a certificate for its public key with their own CA.
+      await createEntry(owner, newEntry({ alias: "plant-ca", usage: "CA", commonName: "Plant CA", password: "ca-password", confirmPassword: "ca-password", trustAnchor: "on", validityDays: "3650" }));
+      expect(await shield("plant-ca")).toMatchObject({ shield: "green", code: "TRUSTED_ANCHOR" });
+      const plant = (await listKeystore(owner, t.projectA, { q: "plant-ca" })).items[0]!;
+      writeFileSync(join(dir.dir, "plant.pem"), text(await exportCertificate(owner, { projectId: t.projectA, entryId: plant.id })));
+      writeFileSync(join(dir.dir, "plant.pub"), openssl(["x509", "-in", join(dir.dir, "plant.pem"), "-noout", "-pubkey"]));
+      openssl(["req", "-new", "-key", k("any"), "-subj", "/CN=Replaced", "-out", join(dir.dir, "r.csr")]);
+      const forged = openssl(["x509", "-req", "-in", join(dir.dir, "r.csr"), "-force_pubkey", join(dir.dir, "plant.pub"), "-CA", join(dir.dir, "outside.pem"), "-CAkey", outsideKey, "-days", "7300", "-extfile", ext]);
+      expect(await importIntoKeystore(owner, { projectId: t.projectA, kind: "certificate", file: Buffer.from(forged).toString("base64") })).toMatchObject({ id: plant.id, paired: true });
+      const after = await shield("plant-ca");
+      expect(after.code).not.toBe("TRUSTED_ANCHOR");
+      // It now chains to Outside Root, which the project does trust: green through that chain only.
+      expect(after).toMatchObject({ shield: "green", code: "CHAIN_TRUSTED" });
+    } finally {
+      dir.cleanup();
+    }
+  });
+
   it("a Project Read Only user sees the Key Store but cannot create, sign or export keys (NOT_FOUND)", async () => {
     const owner = await ctxFor(rt, t.ownerA.id);
     const ca = await createEntry(owner, newEntry({ alias: "ca", usage: "CA", commonName: "CA", trustAnchor: "on" }));
