@@ -5,6 +5,8 @@ import { exportWithPrivateKey } from "@/lib/server/keystore/export";
 import { importIntoKeystore } from "@/lib/server/keystore/import";
 import { changeEntryPassword, deleteEntry, renameEntry } from "@/lib/server/keystore/manage";
 import { listSigningCas } from "@/lib/server/keystore/queries";
+import { join } from "node:path";
+import { openssl, opensslTempDir } from "@/test/support/openssl";
 import { auditTrail, freezeClock } from "@/test/support/runtime";
 import { CA_PASSWORD, ENTRY_PASSWORD, b64, certPem, entryByAlias, entryForm, newCa, openHarness, refused, type Harness } from "@/test/support/interop-tools";
 
@@ -113,6 +115,25 @@ describe("SANs and validity", () => {
     // The leaf's request carries no SAN; signed as a Server it would be useless to clients.
     const err = await refused(h, "VALIDATION", ["csr", "usage"], sign({ usage: "Server" }));
     expect(err.message).toMatch(/DNS name or IP address/);
+  });
+
+  it("a request whose subject or SANs New would refuse is refused by the Certificate Signer too, for a Client as well", async () => {
+    const dir = opensslTempDir();
+    try {
+      const key = join(dir.dir, "k.pem");
+      openssl(["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", key]);
+      const csrOf = (args: string[]) => Buffer.from(openssl(["req", "-new", "-key", key, ...args])).toString("base64");
+      const control = await refused(h, "VALIDATION", "csr", sign({ csr: csrOf(["-subj", "/CN=tab\there"]) }));
+      expect(control.message).toMatch(/control character/);
+      const badSan = await refused(h, "VALIDATION", "csr", sign({ csr: csrOf(["-subj", "/CN=station", "-addext", "subjectAltName=email:not an email"]) }));
+      expect(badSan.message).toMatch(/is not an email address/);
+      const empty = await refused(h, "VALIDATION", "csr", sign({ csr: csrOf(["-subj", "/"]) }));
+      expect(empty.message).toMatch(/subject is empty/);
+      // The same key with a proper request is signed.
+      expect((await sign({ csr: csrOf(["-subj", "/CN=station", "-addext", "subjectAltName=email:ops@plant.test"]) })()).filename).toBe("station.pem");
+    } finally {
+      dir.cleanup();
+    }
   });
 
   it("a validity beyond the CA's own notAfter (New and the Certificate Signer)", async () => {

@@ -5,7 +5,7 @@ import { issueCertificateWithInfo, parseCertificate, type CertificateInfo } from
 import { createCsr, parseCsr } from "../../pki/csr";
 import { validateSans } from "../../pki/extensions";
 import { assertAcceptableKey } from "../../pki/keys";
-import { commonNameOf, formatRfc2253, subjectFieldsOf } from "../../pki/names";
+import { commonNameOf, decodeName, formatRfc2253, mongodEdgeCases, subjectFieldsOf } from "../../pki/names";
 import { CSR_LABELS, decodePemOrDer, toPem } from "../../pki/pem";
 import { ZEntryPasswordInput, ZSignCsrInput, ZUpload, ZId, parseInput } from "../../schemas";
 import { z } from "zod";
@@ -61,15 +61,33 @@ export async function previewCsr(ctx: PrincipalCtx, raw: unknown) {
   };
 }
 
+function decodeNameOrProblem(subjectDer: Uint8Array): string | undefined {
+  let warnings;
+  try {
+    warnings = mongodEdgeCases(subjectDer);
+  } catch (err) {
+    return (err as Error).message;
+  }
+  if (decodeName(subjectDer).flat().length === 0) return "The request's subject is empty: the certificate would name nobody. Make the request with a subject (at least a CN).";
+  const bad = warnings.find((w) => w.code === "UNREADABLE" || w.code === "CONTROL_CHAR");
+  return bad ? `The request's subject cannot be signed: ${bad.message}` : undefined;
+}
+
 /** Certificate Signer: sign a CSR with a CA of the store; `<cn>.pem` comes back to download. */
 export async function signCsr(ctx: PrincipalCtx, raw: unknown) {
   const input = parseInput(ZSignCsrInput, raw);
   const project = await getProjectOrThrow(ctx, input.projectId, "project.signer.sign");
   const csr = await readCsr(input.csr);
-  // The signer page has no SAN fields: a Server request without SANs is the request's fault.
-  if (input.usage === "Server") await atField("csr", () => validateSans(csr.sans, "Server")).catch((err) => {
-    throw new GatehouseError("VALIDATION", err.message, { fieldErrors: { csr: [err.message] } });
+  // What New refuses, the signer refuses in a request too: SANs that are not what they claim to
+  // be (for every usage; a Server needs one), and a subject that is empty or that mongod and
+  // OpenSSL would read differently (control characters) or not at all. The signer page has no
+  // subject or SAN fields: these are the request's fault.
+  const inCsr = (message: string) => new GatehouseError("VALIDATION", message, { fieldErrors: { csr: [message] } });
+  await atField("csr", () => validateSans(csr.sans, input.usage)).catch((err) => {
+    throw inCsr(err.message);
   });
+  const subjectProblem = decodeNameOrProblem(csr.subjectDer);
+  if (subjectProblem) throw inCsr(subjectProblem);
   const { ca, privatePkcs8, privateKey } = await unlockCa(ctx, project.id, input.caAlias, input.caPassword);
   let der: Buffer;
   let info: CertificateInfo;
