@@ -1,4 +1,4 @@
-import { GatehouseError, isGatehouseError } from "../errors";
+import { GatehouseError, isGatehouseError, notFound } from "../errors";
 import {
   ORG_PERMISSIONS,
   PROJECT_PERMISSIONS,
@@ -66,7 +66,7 @@ export class AuthorizationError extends GatehouseError {
   constructor(permission: string, decision: Exclude<Decision, { allowed: true }>) {
     // Both a hidden scope and a missing role answer as "not found": a direct POST by a Read Only
     // user gets the same answer as a request for a project that does not exist.
-    super("NOT_FOUND", "This page does not exist, or you do not have access to it.");
+    super("NOT_FOUND", notFound().message);
     this.name = "AuthorizationError";
     this.permission = permission;
     this.decision = decision;

@@ -61,7 +61,8 @@ export const guardProject = (ctx: PrincipalCtx, permission: ProjectPermission, p
 /** The organization, if it exists and the caller may read it; otherwise NOT_FOUND. */
 export async function getOrgOrThrow(ctx: PrincipalCtx, orgId: string, permission: OrgPermission = "org.read"): Promise<OrgRecord> {
   const org = await ctx.rt.store.orgs.get(orgId);
-  // Worded as the refusal (AuthorizationError): a caller cannot tell a missing id from a hidden one.
+  // The same words as the refusal (AuthorizationError uses notFound() too): a caller cannot tell a
+  // missing id from a hidden one.
   if (!org) throw notFound();
   await guardOrg(ctx, permission, org);
   return org;

@@ -195,6 +195,12 @@ describe("connectors: password and health (test server only)", () => {
 });
 
 describe("Manages database users (test server only)", () => {
+  /** A Certificate user of the first project with readAnyDatabase for 6 hours; its name. */
+  async function temporaryUser(name: string) {
+    await createDatabaseUser(owner, { projectId: t.projectA, authMethod: "X509", username: name, roles: [{ kind: "builtin", roleName: "readAnyDatabase" }], temporary: "6h" });
+    return name;
+  }
+
   async function managed() {
     const ca = (await rt.store.keystore.getByAlias(t.projectA, "db-ca"))!;
     await saveX509Settings(owner, { projectId: t.projectA, enabled: true, keystoreEntryIds: [ca.id] });
@@ -313,8 +319,7 @@ describe("Manages database users (test server only)", () => {
     await managed();
     const clock = freezeClock(new Date().toISOString());
     try {
-      const name = "CN=visitor,O=Plant Ops";
-      await createDatabaseUser(owner, { projectId: t.projectA, authMethod: "X509", username: name, roles: [{ kind: "builtin", roleName: "readAnyDatabase" }], temporary: "6h" });
+      const name = await temporaryUser("CN=visitor,O=Plant Ops");
       expect(target.server!.users.get("$external", name)).toBeTruthy();
       clock.advance(7 * HOUR);
       expect(await purgeExpiredDatabaseUsers(rt)).toBe(1);
@@ -331,8 +336,7 @@ describe("Manages database users (test server only)", () => {
     await managed();
     const clock = freezeClock(new Date().toISOString());
     try {
-      const name = "CN=visitor-2,O=Plant Ops";
-      await createDatabaseUser(owner, { projectId: t.projectA, authMethod: "X509", username: name, roles: [{ kind: "builtin", roleName: "readAnyDatabase" }], temporary: "6h" });
+      const name = await temporaryUser("CN=visitor-2,O=Plant Ops");
       await createDatabaseUser(owner, { projectId: t.projectA2, authMethod: "SCRAM", username: "visitor", password: "visitor-password-1", roles: [{ kind: "builtin", roleName: "readAnyDatabase" }], temporary: "6h" });
       clock.advance(7 * HOUR);
       const commandsBefore = target.server!.commands.length;
