@@ -10,6 +10,10 @@ const securityHeaders = [
 const nextConfig: NextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
+  // The OAuth endpoints are Pages Router API routes (lib/next/oauth-route.ts says why). Bundled, as
+  // the App Router's server code is, their dependencies resolve `server-only` to Next's empty
+  // module; left external, Node would load that package's entry, which throws.
+  bundlePagesRouterDependencies: true,
   // Native addon and the MongoDB driver stay outside the server bundle: bundled, the driver's
   // lazy optional-dependency requires break ("c is not a constructor" when a MongoClient is made).
   serverExternalPackages: ["better-sqlite3", "mongodb", "bson", "mongodb-connection-string-url"],

@@ -64,11 +64,22 @@ test("create a service account: the Client Secret is shown once, with a warning"
   await expect(page.getByText(firstSecret)).toHaveCount(0);
 });
 
-test("curl mints a token with the secret and uses it on the Admin API; revoke makes it fail", async ({ baseURL, state }) => {
+test("curl mints a token with the secret and uses it on the Admin API; revoke makes it fail", async ({ ownerPage: page, baseURL, state }) => {
   const minted = mintWithCurl(baseURL!, clientId, firstSecret);
   expect(minted.status).toBe(200);
   const token = JSON.parse(minted.body) as { access_token: string; token_type: string; expires_in: number };
   expect(token).toMatchObject({ token_type: "Bearer", expires_in: 3600 });
+  // RFC 6749 §5.1's headers, and the console's security headers (next.config.ts) on this route too.
+  for (const h of [/^content-type: application\/json\r?$/im, /^cache-control: no-store\r?$/im, /^pragma: no-cache\r?$/im, /^x-content-type-options: nosniff\r?$/im]) expect(minted.headers).toMatch(h);
+  // The issuance is audited with the address the request came from, as Next passed it to the route.
+  const issued = await page.request.get(`/api/v1/orgs/${state.orgId}/events?action=oauth.token_issued`);
+  expect(issued.status()).toBe(200);
+  const events = ((await issued.json()) as { results: { actorLabel: string; ip: string | null }[] }).results;
+  expect(events.find((e) => e.actorLabel.includes(clientId))).toMatchObject({ ip: expect.stringMatching(/^(::ffff:)?127\.0\.0\.1$/) });
+  // A token is asked for with POST only (RFC 6749 §3.2).
+  const get = curl([`${baseURL}/api/oauth/token`]);
+  expect(get.status).toBe(405);
+  expect(get.headers).toMatch(/^allow: POST\r?$/im);
   const orgs = curl(["-H", `Authorization: Bearer ${token.access_token}`, "-H", "Accept: application/vnd.atlas.2023-01-01+json", `${baseURL}/api/atlas/v2/orgs`]);
   expect(orgs.status).toBe(200);
   expect(orgs.headers).toMatch(/content-type: application\/vnd\.atlas\.2023-01-01\+json/i);

@@ -249,6 +249,7 @@ async function main() {
     const o = oauthBench;
     const r0 = (n: number) => n.toFixed(0);
     console.log(row(["bare route: HMAC compare + ES256 sign", r0(o.tokenBaseline.rps), ms(o.tokenBaseline.p50), ms(o.tokenBaseline.p99), "", "", ""], ow));
+    console.log(row(["  the same as an App Router route handler (reference)", r0(o.tokenBaselineApp.rps), ms(o.tokenBaselineApp.p50), ms(o.tokenBaselineApp.p99), "", "", ""], ow));
     console.log(row(["POST /api/oauth/token", r0(o.token.rps), ms(o.token.p50), ms(o.token.p99), `${o.tokenRatio.toFixed(2)}×`, `≥ ${ob.THROUGHPUT_RATIO_TARGET}× bare`, o.tokenRatio >= ob.THROUGHPUT_RATIO_TARGET ? "ok" : "MISS"], ow));
     const f = o.tokenFixedRate;
     const fb = o.tokenBaselineFixedRate;
@@ -262,6 +263,10 @@ async function main() {
     console.log(row([`  bare route at ${ob.FIXED_RATE} req/s (reference), median round p99`, r0(fb.rps), ms(fb.p50), `${fb.medianP99.toFixed(1)} ms`, "", "", ""], ow));
     console.log(`    rounds' p99: ${rounds(fb)} ms; all requests pooled: p99 ${fb.pooledP99.toFixed(1)} ms; the server's own time, median round p99: ${fb.medianServerP99.toFixed(1)} ms`);
     console.log(`    ${machine(fb)}`);
+    const fa = o.tokenBaselineAppFixedRate;
+    console.log(row([`  bare route as an App Router route handler (reference), median round p99`, r0(fa.rps), ms(fa.p50), `${fa.medianP99.toFixed(1)} ms`, "", "", ""], ow));
+    console.log(`    rounds' p99: ${rounds(fa)} ms; all requests pooled: p99 ${fa.pooledP99.toFixed(1)} ms`);
+    console.log(`    ${machine(fa)}`);
     const fl = o.floorFixedRate;
     console.log(row([`  plain node:http server, no Next.js (machine floor), median round p99`, r0(fl.rps), ms(fl.p50), `${fl.medianP99.toFixed(1)} ms`, "", "", ""], ow));
     console.log(`    rounds' p99: ${rounds(fl)} ms; all requests pooled: p99 ${fl.pooledP99.toFixed(1)} ms (what this VM and the load generator give a route that costs nothing)`);

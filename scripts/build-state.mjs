@@ -22,7 +22,7 @@ const HASH_FILE = join(NEXT_DIR, "gatehouse-source-hash");
 
 // Everything `next build` reads from the tree. Tests never reach the bundle, so a change to a
 // test file does not force a rebuild.
-const SOURCE_DIRS = ["app", "components", "lib", "public", "src", "styles"];
+const SOURCE_DIRS = ["app", "components", "lib", "pages", "public", "src", "styles"];
 const ROOT_FILES = ["tsconfig.json", "package.json", "package-lock.json"];
 const ROOT_FILE_PATTERN = /^(next\.config|postcss\.config|instrumentation(-[\w-]+)?|middleware|proxy)\.(ts|mts|cts|js|mjs|cjs)$/;
 const SKIP_FILE = /\.(test|spec)\.[cm]?[jt]sx?$|^\.DS_Store$/;

@@ -5,7 +5,8 @@ import { usePathname } from "next/navigation";
 import { cn } from "../ui/cn";
 
 export function NavLink({ href, children, exact = false }: { href: string; children: string; exact?: boolean }) {
-  const path = usePathname();
+  // null only for a Pages Router page (pages/ holds API routes alone); its types say so since pages/ exists.
+  const path = usePathname() ?? "";
   const active = exact ? path === href : path === href || path.startsWith(href + "/");
   return (
     <Link

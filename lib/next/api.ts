@@ -9,7 +9,8 @@ import { groupCommit } from "../server/group-commit";
 import { authenticateBearer } from "../server/service-accounts/bearer";
 import { getRuntime, type Runtime } from "../server/runtime";
 import { handleServerError } from "./errors";
-import { clientIpFrom, getRequestCtx } from "./request";
+import { clientIpFrom } from "./client-ip";
+import { getRequestCtx } from "./request";
 
 // The one wrapper every Admin API route goes through (DESIGN §9.2): authenticate (bearer token,
 // HTTP Digest, or the console session), negotiate the versioned media type, parse the JSON body,

@@ -5,20 +5,9 @@ import type { Ctx } from "../server/context";
 import { loadPrincipal } from "../server/principal";
 import { getRuntime, type Runtime } from "../server/runtime";
 import { resolveSession, SESSION_COOKIE } from "../server/sessions";
+import { clientIpFrom } from "./client-ip";
 
 // The Next.js edge of Gatehouse: turns cookies and headers into the plain Ctx the use cases take.
-
-/**
- * The client IP: the last X-Forwarded-For entry. `npm start` strips any client-sent
- * X-Forwarded-For unless GATEHOUSE_TRUST_PROXY is set, so Next fills it with the socket address;
- * behind a trusted proxy the last entry is the address that proxy saw.
- */
-export function clientIpFrom(h: Headers): string | null {
-  const xff = h.get("x-forwarded-for");
-  const last = xff?.split(",").map((s) => s.trim()).filter(Boolean).at(-1);
-  if (!last) return null;
-  return last.replace(/^::ffff:/, "").slice(0, 64);
-}
 
 export function isSecureRequest(rt: Runtime, h: Headers): boolean {
   if (rt.config.publicUrl?.startsWith("https://")) return true;

@@ -1,5 +1,5 @@
 import { NextResponse } from "next/server";
-import { clientIpFrom } from "@/lib/next/request";
+import { clientIpFrom } from "@/lib/next/client-ip";
 import { listEnvelope } from "@/lib/next/api";
 import { orgView } from "@/lib/server/admin-api/views";
 import { baselineOrgs, benchBaselineEnabled } from "@/lib/server/bench-baseline";
