@@ -18,10 +18,16 @@ export function handleServerError(err: unknown): TActionError {
   if (isGatehouseError(err)) {
     return { code: err.code, message: err.message, fieldErrors: err.fieldErrors };
   }
+  return unexpectedError(err);
+}
+
+/** Logs `err` with a new event id and returns the generic message carrying that id. */
+export function unexpectedError(err: unknown): TActionError & { eventId: string } {
   const eventId = randomBytes(6).toString("hex");
   log.error("unexpected error", {
     eventId,
     error: err instanceof Error ? err.name : typeof err,
+    code: isGatehouseError(err) ? err.code : undefined,
     message: err instanceof Error ? err.message : undefined,
     stack: err instanceof Error ? err.stack : undefined,
   });

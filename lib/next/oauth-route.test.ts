@@ -1,8 +1,12 @@
 import { createServer, request, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { GatehouseError } from "../errors";
 import { log } from "../log";
 import type { OAuthReply } from "../server/service-accounts/oauth";
+import * as revokePage from "../../pages/api/oauth/revoke";
+import * as tokenPage from "../../pages/api/oauth/token";
+import { OAUTH_MAX_BODY_BYTES } from "../server/service-accounts/oauth";
 import { oauthRoute } from "./oauth-route";
 
 vi.mock("../server/runtime", () => ({ getRuntime: () => ({ marker: "runtime" }) }));
@@ -27,7 +31,7 @@ async function serve(endpoint: (rt: unknown, req: Seen["req"]) => Promise<OAuthR
 }
 
 /** node:http, so that the raw headers (Content-Length, Transfer-Encoding) can be read. */
-function post(url: string, opts: { method?: string; headers?: Record<string, string>; body?: string | string[] } = {}) {
+function post(url: string, opts: { method?: string; headers?: Record<string, string>; body?: string | (string | Buffer)[] } = {}) {
   return new Promise<{ status: number; headers: IncomingMessage["headers"]; body: string }>((resolve, reject) => {
     const req = request(url + "/api/oauth/token", { method: opts.method ?? "POST", headers: opts.headers }, (res) => {
       let body = "";
@@ -63,28 +67,84 @@ describe("the OAuth endpoints' route", () => {
     expect(r.headers["content-type"]).toBeUndefined();
   });
 
-  it("answers anything but POST with 405 and Allow: POST, without calling the use case", async () => {
+  it("decodes UTF-8 split across chunks and drops a BOM, as a web Request's text() does", async () => {
+    const bodies: string[] = [];
+    const url = await serve(async (_rt, req) => {
+      bodies.push(req.body);
+      return { status: 200, body: {}, headers: {} };
+    });
+    const e = Buffer.from("é", "utf8");
+    await post(url, { headers: { "transfer-encoding": "chunked" }, body: [Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from("a="), e.subarray(0, 1), e.subarray(1)] });
+    expect(bodies).toEqual(["a=é"]);
+  });
+
+  it("answers OPTIONS with 204 and anything but POST with 405, both with Allow, without calling the use case", async () => {
     const endpoint = vi.fn();
     const url = await serve(endpoint);
+    expect(await post(url, { method: "OPTIONS" })).toMatchObject({ status: 204, headers: { allow: "OPTIONS, POST", "cache-control": "no-store" } });
     for (const method of ["GET", "PUT", "DELETE"]) {
       const r = await post(url, { method });
       expect(r.status).toBe(405);
-      expect(r.headers.allow).toBe("POST");
+      expect(r.headers).toMatchObject({ allow: "OPTIONS, POST", "cache-control": "no-store", pragma: "no-cache" });
     }
     expect(endpoint).not.toHaveBeenCalled();
   });
 
-  it("answers an unexpected failure with an RFC 6749 server_error carrying an event id, and logs it without reaching the client", async () => {
+  it("refuses a body over the limit with 413 before the use case sees it, whether announced or chunked", async () => {
+    const endpoint = vi.fn();
+    const url = await serve(endpoint);
+    const big = "a=" + "x".repeat(OAUTH_MAX_BODY_BYTES);
+    for (const r of [await post(url, { body: big }), await post(url, { headers: { "transfer-encoding": "chunked" }, body: [big.slice(0, 9000), big.slice(9000)] })]) {
+      expect(r.status).toBe(413);
+      expect(JSON.parse(r.body)).toMatchObject({ error: "invalid_request" });
+    }
+    expect(endpoint).not.toHaveBeenCalled();
+    // At the limit exactly, it is read.
+    const ok = await serve(async (_rt, req) => ({ status: 200, body: { n: req.body.length }, headers: {} }));
+    expect(JSON.parse((await post(ok, { body: big.slice(0, OAUTH_MAX_BODY_BYTES) })).body)).toEqual({ n: OAUTH_MAX_BODY_BYTES });
+  });
+
+  it("stays quiet when the client goes away mid-body: no call, no error logged", async () => {
     const logged = vi.spyOn(log, "error").mockImplementation(() => undefined);
-    const url = await serve(async () => {
-      throw new Error("SQLITE_CORRUPT: database disk image is malformed at /var/lib/gatehouse");
-    });
-    const r = await post(url, { body: "grant_type=client_credentials" });
-    expect(r.status).toBe(500);
-    const body = JSON.parse(r.body) as { error: string; error_description: string };
-    expect(body.error).toBe("server_error");
-    expect(r.body).not.toMatch(/SQLITE|gatehouse\b|malformed/);
-    const eventId = (logged.mock.calls[0]![1] as { eventId: string }).eventId;
-    expect(body.error_description).toContain(eventId);
+    const endpoint = vi.fn();
+    let done!: () => void;
+    const finished = new Promise<void>((r) => (done = r));
+    const handler = oauthRoute(endpoint);
+    const srv = createServer((req, res) => void handler(req, res).finally(done));
+    await new Promise<void>((r) => srv.listen(0, "127.0.0.1", r));
+    close = () => srv.close();
+    const req = request(`http://127.0.0.1:${(srv.address() as AddressInfo).port}/api/oauth/token`, { method: "POST", headers: { "content-length": "1000" } });
+    req.on("error", () => undefined);
+    req.write("grant_type=", () => setTimeout(() => req.destroy(), 50));
+    await finished;
+    expect(endpoint).not.toHaveBeenCalled();
+    expect(logged).not.toHaveBeenCalled();
+  });
+
+  it("answers any failure of the use case — an expected error too — with an RFC 6749 server_error carrying an event id, and logs what it was", async () => {
+    const logged = vi.spyOn(log, "error").mockImplementation(() => undefined);
+    for (const failure of [new Error("SQLITE_CORRUPT: database disk image is malformed at /var/lib/gatehouse"), new GatehouseError("MASTER_KEY", "Secrets were sealed under master key 4c894555, not under the current 1c9feee0: set GATEHOUSE_MASTER_KEY.")]) {
+      logged.mockClear();
+      const url = await serve(async () => {
+        throw failure;
+      });
+      const r = await post(url, { body: "grant_type=client_credentials" });
+      expect(r.status).toBe(500);
+      expect(r.headers).toMatchObject({ "content-type": "application/json", "cache-control": "no-store", pragma: "no-cache" });
+      const body = JSON.parse(r.body) as { error: string; error_description: string };
+      expect(body.error).toBe("server_error");
+      expect(r.body).not.toMatch(/SQLITE|gatehouse\b|malformed|master key|4c894555|GATEHOUSE_MASTER_KEY/i);
+      expect(logged).toHaveBeenCalledTimes(1);
+      const fields = logged.mock.calls[0]![1] as { eventId: string; message: string };
+      expect(body.error_description).toContain(fields.eventId);
+      expect(fields.message).toBe(failure.message);
+    }
+  });
+
+  it("is what the OAuth endpoints' pages export, with Next's body parser off (else the use case would get an empty body)", () => {
+    for (const page of [tokenPage, revokePage]) {
+      expect(page.config).toEqual({ api: { bodyParser: false } });
+      expect(page.default).toBeTypeOf("function");
+    }
   });
 });

@@ -2,6 +2,7 @@ import "server-only";
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from "@asteasolutions/zod-to-openapi";
 import { z } from "zod";
 import pkg from "../../../package.json";
+import { OAUTH_MAX_BODY_BYTES } from "../service-accounts/oauth";
 import {
   ZAccessListInput,
   ZApiKeyAccessListInput,
@@ -92,6 +93,14 @@ const PARAMS: Record<string, z.ZodType> = { orgId: id, groupId: id, clientId, se
 
 let cached: object | undefined;
 
+// RFC 6749 §5.2. The endpoints' own replies (lib/server/service-accounts/oauth.ts, lib/next/oauth-route.ts).
+const OAUTH_ERROR = z.object({ error: z.string(), error_description: z.string().optional() });
+const OAUTH_COMMON_ERRORS = {
+  405: { description: "Not POST (OPTIONS answers 204)" },
+  413: { description: `invalid_request: the body is over ${OAUTH_MAX_BODY_BYTES} bytes`, content: { "application/json": { schema: OAUTH_ERROR } } },
+  500: { description: "server_error, with an event id for the server's log", content: { "application/json": { schema: OAUTH_ERROR } } },
+};
+
 export function openApiDocument(): object {
   if (cached) return cached;
   const registry = new OpenAPIRegistry();
@@ -103,9 +112,23 @@ export function openApiDocument(): object {
     summary: "OAuth 2.0 client credentials (RFC 6749 §4.4): HTTP Basic with the Client ID and Secret",
     tags: ["OAuth 2.0"],
     request: { body: { content: { "application/x-www-form-urlencoded": { schema: z.object({ grant_type: z.literal("client_credentials") }) } } } },
-    responses: { 200: { description: "An access token", content: { "application/json": { schema: z.object({ access_token: z.string(), token_type: z.literal("Bearer"), expires_in: z.number().int() }) } } }, 401: { description: "invalid_client" }, 429: { description: "Rate limited" } },
+    responses: {
+      200: { description: "An access token", content: { "application/json": { schema: z.object({ access_token: z.string(), token_type: z.literal("Bearer"), expires_in: z.number().int() }) } } },
+      400: { description: "invalid_request or unsupported_grant_type", content: { "application/json": { schema: OAUTH_ERROR } } },
+      401: { description: "invalid_client (with WWW-Authenticate: Basic)", content: { "application/json": { schema: OAUTH_ERROR } } },
+      403: { description: "access_denied: the service account already holds 100 active tokens", content: { "application/json": { schema: OAUTH_ERROR } } },
+      429: { description: "Rate limited per client and IP address (with Retry-After)" },
+      ...OAUTH_COMMON_ERRORS,
+    },
   });
-  registry.registerPath({ method: "post", path: "/api/oauth/revoke", summary: "Revoke an access token (RFC 7009)", tags: ["OAuth 2.0"], request: { body: { content: { "application/x-www-form-urlencoded": { schema: z.object({ token: z.string(), token_type_hint: z.string().optional() }) } } } }, responses: { 200: { description: "Revoked (empty body)" } } });
+  registry.registerPath({
+    method: "post",
+    path: "/api/oauth/revoke",
+    summary: "Revoke an access token (RFC 7009)",
+    tags: ["OAuth 2.0"],
+    request: { body: { content: { "application/x-www-form-urlencoded": { schema: z.object({ token: z.string(), token_type_hint: z.string().optional() }) } } } },
+    responses: { 200: { description: "Revoked, or not a token of this client (empty body)" }, 400: { description: "invalid_request", content: { "application/json": { schema: OAUTH_ERROR } } }, 401: { description: "invalid_client", content: { "application/json": { schema: OAUTH_ERROR } } }, ...OAUTH_COMMON_ERRORS },
+  });
   for (const r of ROUTES) {
     const names = [...r.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
     const media = `application/vnd.atlas.${r.version}+json`;

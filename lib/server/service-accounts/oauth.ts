@@ -18,6 +18,8 @@ import { activeSigningKey } from "./signing-keys";
 // answer the same invalid_client.
 
 export const MAX_ACTIVE_TOKENS = 100;
+/** A token or revocation request is a few hundred bytes; a larger body is refused (413) without being parsed. */
+export const OAUTH_MAX_BODY_BYTES = 16 * 1024;
 export type OAuthReply = { status: number; body: Record<string, unknown> | null; headers: Record<string, string> };
 
 const json = (status: number, body: Record<string, unknown> | null, headers: Record<string, string> = {}): OAuthReply => ({ status, body, headers: { "cache-control": "no-store", pragma: "no-cache", ...headers } });
