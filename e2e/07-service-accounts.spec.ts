@@ -79,7 +79,7 @@ test("curl mints a token with the secret and uses it on the Admin API; revoke ma
   // A token is asked for with POST only (RFC 6749 §3.2).
   const get = curl([`${baseURL}/api/oauth/token`]);
   expect(get.status).toBe(405);
-  expect(get.headers).toMatch(/^allow: POST\r?$/im);
+  expect(get.headers).toMatch(/^allow: OPTIONS, POST\r?$/im);
   const orgs = curl(["-H", `Authorization: Bearer ${token.access_token}`, "-H", "Accept: application/vnd.atlas.2023-01-01+json", `${baseURL}/api/atlas/v2/orgs`]);
   expect(orgs.status).toBe(200);
   expect(orgs.headers).toMatch(/content-type: application\/vnd\.atlas\.2023-01-01\+json/i);
