@@ -4,6 +4,7 @@ import * as pkijs from "pkijs";
 import { openssl, opensslBytes, opensslTempDir } from "@/test/support/openssl";
 import { readChildren, readSingleTlv } from "./asn1";
 import { issueCertificate, issueCertificateWithInfo, issuerFactsOf, parseCertificate, signatureVerifies, type CertificateUsage, type Issuer } from "./certificate";
+import { readIssuerFacts } from "./issuer-facts";
 import { generateKeyPair, type KeySpec } from "./keys";
 import { buildNameDer } from "./names";
 
@@ -93,7 +94,7 @@ describe("issueCertificateWithInfo", () => {
 });
 
 describe("issuerFactsOf", () => {
-  const FIELDS = ["subjectDer", "spkiDer", "notBefore", "notAfter", "isCA", "subjectKeyId"] as const;
+  const FIELDS = ["subjectDer", "spkiDer", "notBefore", "notAfter", "isCA", "pathLen", "subjectKeyId"] as const;
   const pick = (o: Partial<Record<(typeof FIELDS)[number], unknown>>) => Object.fromEntries(FIELDS.map((f) => [f, o[f]]));
 
   it("reads what parseCertificate reads, from our CAs and from openssl's (pathlen, CA:FALSE, no extensions, GeneralizedTime)", async () => {
@@ -102,9 +103,13 @@ describe("issuerFactsOf", () => {
       opensslCertificate(["-subj", "/C=US/O=Other/CN=Other CA", "-days", "3650", "-addext", "basicConstraints=critical,CA:TRUE,pathlen:0"]),
       opensslCertificate(["-subj", "/CN=Far Future CA/O=Ünïcode", "-utf8", "-days", "12000"]),
       opensslCertificate(["-subj", "/CN=Not a CA", "-days", "30", "-addext", "basicConstraints=critical,CA:FALSE"]),
+      opensslCertificate(["-subj", "/CN=Deep CA", "-days", "30", "-addext", "basicConstraints=critical,CA:TRUE,pathlen:300"]),
     ];
     const v1 = opensslV1Certificate();
     expect(parseCertificate(v1).isCA).toBe(false);
+    expect([...ours, ...theirs].map((c) => parseCertificate(c.der).pathLen)).toEqual([null, null, null, 0, null, null, 300]);
+    // The fast path read them all itself (none fell back to the full parser).
+    for (const c of [...ours, ...theirs]) expect(readIssuerFacts(c.der)).not.toBeNull();
     for (const der of [...ours.map((c) => c.der), ...theirs.map((c) => c.der), v1]) expect(pick(issuerFactsOf(der))).toEqual(pick(parseCertificate(der)));
   });
 

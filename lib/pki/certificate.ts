@@ -179,6 +179,8 @@ export type CertificateInfo = {
   spkiDer: Buffer;
   key: KeyInfo;
   isCA: boolean;
+  /** basicConstraints pathLenConstraint of a CA: how many CA certificates may follow it in a chain. null for none (or not a CA). */
+  pathLen: number | null;
   keyUsage: string[];
   extKeyUsage: string[];
   sans: SubjectAltNames;
@@ -220,7 +222,7 @@ export function sansOf(altName: pkijs.AltName | pkijs.GeneralNames | undefined):
 
 const serialHexOf = (serial: asn1js.Integer) => hex(serial.valueBlock.valueHexView).replace(/^00(?=[89a-f])/, "");
 
-type ExtensionFacts = Pick<CertificateInfo, "isCA" | "keyUsage" | "extKeyUsage" | "sans" | "subjectKeyId" | "authorityKeyId">;
+type ExtensionFacts = Pick<CertificateInfo, "isCA" | "pathLen" | "keyUsage" | "extKeyUsage" | "sans" | "subjectKeyId" | "authorityKeyId">;
 
 function extensionFacts(extensions: pkijs.Extension[]): ExtensionFacts {
   const find = (oid: string) => extensions.find((e) => e.extnID === oid)?.parsedValue;
@@ -236,6 +238,7 @@ function extensionFacts(extensions: pkijs.Extension[]): ExtensionFacts {
   }
   return {
     isCA: bc?.cA === true,
+    pathLen: bc?.cA === true && bc.pathLenConstraint !== undefined ? pathLenNumber(bc.pathLenConstraint) : null,
     keyUsage: kuBits,
     extKeyUsage: (eku?.keyPurposes ?? []).map((p) => EKU_NAMES[p] ?? p),
     sans: sansOf(find(OIDS.subjectAltName) as pkijs.AltName | undefined),
@@ -243,6 +246,12 @@ function extensionFacts(extensions: pkijs.Extension[]): ExtensionFacts {
     authorityKeyId: aki?.keyIdentifier ? Buffer.from(aki.keyIdentifier.valueBlock.valueHexView) : undefined,
   };
 }
+
+// INTEGER (0..MAX): a value past what any chain can reach is as good as no limit.
+const pathLenNumber = (v: number | asn1js.Integer) => {
+  const n = typeof v === "number" ? v : v.valueBlock.valueDec;
+  return Number.isSafeInteger(n) && n >= 0 ? n : null;
+};
 
 /** Parses a DER certificate into what the Key Store shows and decides on. BAD_PEM when it is not one. */
 export function parseCertificate(der: Uint8Array): CertificateInfo {
@@ -273,7 +282,7 @@ export function parseCertificate(der: Uint8Array): CertificateInfo {
   };
 }
 
-export type IssuerFacts = Pick<CertificateInfo, "subjectDer" | "spkiDer" | "notBefore" | "notAfter" | "isCA" | "subjectKeyId">;
+export type IssuerFacts = Pick<CertificateInfo, "subjectDer" | "spkiDer" | "notBefore" | "notAfter" | "isCA" | "pathLen" | "subjectKeyId">;
 
 /**
  * What signing needs from a CA certificate. Read straight from the DER when it is in the plain

@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { evaluateTrust, shieldColours, type TrustNode } from "./chain";
+import { evaluateTrust, pathAllowanceBelow, shieldColours, type TrustNode } from "./chain";
 
 const NOW = new Date("2026-06-01T00:00:00Z");
 const node = (id: string, over: Partial<TrustNode> = {}): TrustNode => ({
+  pathLen: null,
   id, alias: id, notBefore: new Date("2026-01-01"), notAfter: new Date("2027-01-01"), isCA: false, trustedAnchor: false, selfSigned: false, issuerId: null, signatureOk: true, ...over,
 });
 
@@ -51,5 +52,57 @@ describe("trust shields", () => {
   it("the one-pass colours agree with the full walk for every entry", () => {
     const colours = shieldColours(nodes, NOW);
     for (const id of nodes.keys()) expect([id, colours.get(id)]).toEqual([id, evaluateTrust(id, nodes, NOW).shield]);
+  });
+
+  describe("pathLenConstraint (RFC 5280 §4.2.1.9, as openssl verify applies it)", () => {
+    const path = new Map(
+      [
+        node("root0", { isCA: true, trustedAnchor: true, selfSigned: true, pathLen: 0 }),
+        node("inter0", { isCA: true, issuerId: "root0" }),
+        node("leaf0", { issuerId: "inter0" }),
+        node("direct0", { issuerId: "root0" }),
+        node("root1", { isCA: true, trustedAnchor: true, selfSigned: true, pathLen: 1 }),
+        node("i1", { isCA: true, issuerId: "root1" }),
+        node("i2", { isCA: true, issuerId: "i1" }),
+        node("leaf-i1", { issuerId: "i1" }),
+        node("leaf-i2", { issuerId: "i2" }),
+        // The limit can sit on an intermediate, and an untrusted root's counts too.
+        node("root", { isCA: true, trustedAnchor: true, selfSigned: true }),
+        node("capped", { isCA: true, issuerId: "root", pathLen: 0 }),
+        node("under-capped", { isCA: true, issuerId: "capped" }),
+        node("leaf-under-capped", { issuerId: "under-capped" }),
+        node("untrusted0", { isCA: true, selfSigned: true, pathLen: 0 }),
+        node("u-inter", { isCA: true, issuerId: "untrusted0" }),
+        node("u-leaf", { issuerId: "u-inter" }),
+      ].map((n) => [n.id, n]),
+    );
+    const r = (id: string) => evaluateTrust(id, path, NOW);
+
+    it("counts the CA certificates between a CA and what it vouches for", () => {
+      expect([r("inter0").shield, r("direct0").shield, r("i1").shield, r("i2").shield, r("leaf-i1").shield, r("under-capped").shield]).toEqual(["green", "green", "green", "green", "green", "green"]);
+      for (const id of ["leaf0", "leaf-i2", "leaf-under-capped", "u-leaf"]) expect([id, r(id).shield, r(id).code]).toEqual([id, "red", "PATH_TOO_LONG"]);
+      expect(r("leaf0").reason).toBe('"root0" allows no CA certificate below it (pathLenConstraint 0), and this chain has 1 between it and the certificate.');
+      expect(r("leaf-i2").reason).toContain('"root1" allows one CA certificate below it (pathLenConstraint 1), and this chain has 2');
+      // The link that sets the limit is the one marked.
+      expect(r("leaf-under-capped").chain.map((l) => [l.alias, l.shield])).toEqual([["leaf-under-capped", "green"], ["under-capped", "green"], ["capped", "red"]]);
+    });
+
+    it("the one-pass colours agree with the full walk for every entry", () => {
+      const colours = shieldColours(path, NOW);
+      for (const id of path.keys()) expect([id, colours.get(id)]).toEqual([id, r(id).shield]);
+    });
+
+    it("says what a new certificate under a CA would have left: ≥ 0 valid, ≥ 1 may itself issue", () => {
+      const a = (id: string) => ((x) => [x.allowance, x.limitedBy?.id ?? null])(pathAllowanceBelow(id, path));
+      expect(a("root0")).toEqual([0, "root0"]);
+      expect(a("inter0")).toEqual([-1, "root0"]);
+      expect(a("root1")).toEqual([1, "root1"]);
+      expect(a("i1")).toEqual([0, "root1"]);
+      expect(a("i2")).toEqual([-1, "root1"]);
+      expect(a("root")).toEqual([Infinity, null]);
+      expect(a("under-capped")).toEqual([-1, "capped"]);
+      // Its verdict and the shield's agree: a certificate is valid exactly when its issuer left it ≥ 0.
+      for (const n of path.values()) if (n.issuerId && path.get(n.issuerId)) expect([n.id, pathAllowanceBelow(n.issuerId, path).allowance >= 0]).toEqual([n.id, r(n.id).code !== "PATH_TOO_LONG"]);
+    });
   });
 });

@@ -1,8 +1,8 @@
 // Trust shields, the Key Store's answer to "can a MongoDB server or driver trust this?".
 // green: the chain verifies, link by link, up to a CA the project trusts;
 // yellow: self-signed (and not itself a trusted CA), or the issuer is not in the store;
-// red: expired, not yet valid, a signature in the chain does not verify, or an issuer in it is
-//   not a CA.
+// red: expired, not yet valid, a signature in the chain does not verify, an issuer in it is
+//   not a CA, or the chain has more CA certificates than a CA in it allows (pathLenConstraint).
 // Each result carries a code and the reason in words, for the tooltip and the chain diagram.
 
 export type Shield = "green" | "yellow" | "red";
@@ -18,6 +18,7 @@ export type TrustCode =
   | "BAD_SIGNATURE"
   | "CHAIN_BROKEN"
   | "ISSUER_NOT_CA"
+  | "PATH_TOO_LONG"
   | "LOOP";
 
 export type TrustNode = {
@@ -26,6 +27,8 @@ export type TrustNode = {
   notBefore: Date;
   notAfter: Date;
   isCA: boolean;
+  /** A CA's basicConstraints pathLenConstraint (null: none). */
+  pathLen: number | null;
   trustedAnchor: boolean;
   selfSigned: boolean;
   /** The entry whose key verified this certificate's signature, if one in the store did. */
@@ -58,6 +61,13 @@ export function evaluateTrust(id: string, nodes: Map<string, TrustNode>, now: Da
       chain.push({ ...link, ...bad });
       return finish(chain, chain.length === 1 ? bad : { shield: "red", code: "CHAIN_BROKEN", reason: `"${cur.alias}" in its chain: ${bad.reason}` });
     }
+    // RFC 5280 §4.2.1.9: the CA certificates between this issuer and the certificate asked about.
+    const between = chain.length - 1;
+    if (cur.pathLen !== null && between > cur.pathLen) {
+      const reason = tooLong(cur, between);
+      chain.push({ ...link, shield: "red", code: "PATH_TOO_LONG", reason });
+      return finish(chain, { shield: "red", code: "PATH_TOO_LONG", reason });
+    }
     if (cur.trustedAnchor && cur.isCA) {
       chain.push({ ...link, shield: "green", code: "TRUSTED_ANCHOR", reason: "A CA this project trusts." });
       return finish(chain, chain.length === 1 ? { shield: "green", code: "TRUSTED_ANCHOR", reason: "A CA this project trusts." } : { shield: "green", code: "CHAIN_TRUSTED", reason: `Issued through "${cur.alias}", a CA this project trusts.` });
@@ -84,6 +94,30 @@ export function evaluateTrust(id: string, nodes: Map<string, TrustNode>, now: Da
   return finish(chain, { shield: "yellow", code: "ISSUER_MISSING", reason: "The chain is incomplete." });
 }
 
+const caCount = (n: number) => (n === 0 ? "no CA certificate" : n === 1 ? "one CA certificate" : `${n} CA certificates`);
+/** `"root" allows one CA certificate below it (pathLenConstraint 1)` */
+export const pathLimitOf = (ca: Pick<TrustNode, "alias" | "pathLen">) => `"${ca.alias}" allows ${caCount(ca.pathLen ?? Infinity)} below it (pathLenConstraint ${ca.pathLen})`;
+const tooLong = (ca: TrustNode, between: number) => `${pathLimitOf(ca)}, and this chain has ${between} between it and the certificate.`;
+
+/**
+ * What a new certificate issued by `caId` would leave of the chain's allowance: ≥ 0, it is valid
+ * as far as path length goes, and ≥ 1, it may itself be a CA that issues. With the CA that sets
+ * the limit. Infinity when no CA up the chain has a pathLenConstraint. Walks as evaluateTrust does.
+ */
+export function pathAllowanceBelow(caId: string, nodes: Map<string, TrustNode>): { allowance: number; limitedBy: TrustNode | null } {
+  let allowance = Infinity;
+  let limitedBy: TrustNode | null = null;
+  const seen = new Set<string>();
+  let cur = nodes.get(caId);
+  for (let between = 0; cur && !seen.has(cur.id); between++) {
+    seen.add(cur.id);
+    if (cur.pathLen !== null && cur.pathLen - between < allowance) [allowance, limitedBy] = [cur.pathLen - between, cur];
+    if ((cur.trustedAnchor && cur.isCA) || cur.selfSigned || !cur.issuerId) break;
+    cur = nodes.get(cur.issuerId);
+  }
+  return { allowance, limitedBy };
+}
+
 function finish(chain: Link[], overall: Omit<TrustResult, "chain">): TrustResult {
   return { ...overall, chain };
 }
@@ -94,6 +128,8 @@ function finish(chain: Link[], overall: Omit<TrustResult, "chain">): TrustResult
  */
 export function shieldColours(nodes: Map<string, TrustNode>, now: Date): Map<string, Shield> {
   const out = new Map<string, Shield>();
+  // pathAllowanceBelow of each entry's issuer, memoized alike: a(n) = min(pathLen(p), a(p) − 1).
+  const allowance = new Map<string, number>();
   const visiting = new Set<string>();
   const colour = (id: string): Shield => {
     const known = out.get(id);
@@ -110,6 +146,10 @@ export function shieldColours(nodes: Map<string, TrustNode>, now: Date): Map<str
       visiting.add(id);
       c = colour(n.issuerId);
       visiting.delete(id);
+      const p = nodes.get(n.issuerId);
+      const a = Math.min(p?.pathLen ?? Infinity, (allowance.get(n.issuerId) ?? Infinity) - 1);
+      allowance.set(id, a);
+      if (a < 0) c = "red";
     }
     out.set(id, c);
     return c;

@@ -19,6 +19,7 @@ export function readIssuerFacts(der: Uint8Array): IssuerFacts | null {
   const notAfter = derTime(times[1]);
   if (times.length !== 2 || !notBefore || !notAfter) return null;
   let isCA = false;
+  let pathLen: number | null = null;
   let subjectKeyId: Buffer | undefined;
   const rest = f.slice(6);
   if (rest.some((t) => t.tag !== 0x81 && t.tag !== 0x82 && t.tag !== 0xa3)) return null;
@@ -41,6 +42,12 @@ export function readIssuerFacts(der: Uint8Array): IssuerFacts | null {
         if (first?.tag === 0x01) {
           if (first.content.length !== 1 || (second && second.tag !== 0x02)) return null;
           isCA = first.content[0] !== 0;
+          if (second && isCA) {
+            // Small, non-negative, minimally encoded; anything else is the full parser's call.
+            const c = second.content;
+            if (c.length < 1 || c.length > 4 || c[0]! & 0x80 || (c.length > 1 && c[0] === 0 && !(c[1]! & 0x80))) return null;
+            pathLen = c.reduce((n, b) => n * 256 + b, 0);
+          }
         } else if (first && (first.tag !== 0x02 || second)) return null;
       } else if (oid === OIDS.subjectKeyIdentifier) {
         const ski = readSingleTlv(value.content);
@@ -49,7 +56,7 @@ export function readIssuerFacts(der: Uint8Array): IssuerFacts | null {
       }
     }
   }
-  return { subjectDer: Buffer.from(subject.raw), spkiDer: Buffer.from(spki.raw), notBefore, notAfter, isCA, subjectKeyId };
+  return { subjectDer: Buffer.from(subject.raw), spkiDer: Buffer.from(spki.raw), notBefore, notAfter, isCA, pathLen, subjectKeyId };
 }
 
 const UTC_TIME = /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/;

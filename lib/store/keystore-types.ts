@@ -17,6 +17,8 @@ export type KeystoreEntryRecord = Versioned & {
   notBefore: string;
   notAfter: string;
   isCA: boolean;
+  /** basicConstraints pathLenConstraint of a CA (null: none, or not a CA). */
+  pathLen: number | null;
   trustedAnchor: boolean;
   selfSigned: boolean;
   spkiSha256: string;
@@ -28,7 +30,7 @@ export type KeystoreEntryRecord = Versioned & {
 /** The columns the list and the trust walk need (no certificate bytes, no key). */
 export type KeystoreRow = Omit<KeystoreEntryRecord, "certificateDer" | "encryptedKey"> & { hasPrivateKey: boolean };
 
-export type TrustRow = Pick<KeystoreRow, "id" | "alias" | "notBefore" | "notAfter" | "isCA" | "trustedAnchor" | "selfSigned" | "issuerEntryId" | "signatureOk">;
+export type TrustRow = Pick<KeystoreRow, "id" | "alias" | "notBefore" | "notAfter" | "isCA" | "pathLen" | "trustedAnchor" | "selfSigned" | "issuerEntryId" | "signatureOk">;
 
 export type KeystoreSort = "alias" | "notAfter" | "commonName" | "usage" | "createdAt";
 export type KeystoreQuery = {
@@ -42,7 +44,7 @@ export type KeystoreQuery = {
 export type KeystoreCertPatch = Partial<
   Pick<
     KeystoreEntryRecord,
-    "alias" | "usage" | "certificateDer" | "encryptedKey" | "keyLabel" | "subject" | "commonName" | "issuer" | "serial" | "notBefore" | "notAfter" | "isCA" | "trustedAnchor" | "selfSigned" | "fingerprintSha256" | "issuerEntryId" | "signatureOk"
+    "alias" | "usage" | "certificateDer" | "encryptedKey" | "keyLabel" | "subject" | "commonName" | "issuer" | "serial" | "notBefore" | "notAfter" | "isCA" | "pathLen" | "trustedAnchor" | "selfSigned" | "fingerprintSha256" | "issuerEntryId" | "signatureOk"
   >
 >;
 

@@ -15,6 +15,7 @@ export function columnsOf(info: CertificateInfo) {
     notBefore: info.notBefore.toISOString(),
     notAfter: info.notAfter.toISOString(),
     isCA: info.isCA,
+    pathLen: info.pathLen,
     selfSigned: info.selfIssued,
     spkiSha256: spkiSha256(info.spkiDer),
     fingerprintSha256: info.sha256,

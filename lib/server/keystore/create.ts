@@ -3,26 +3,31 @@ import { recordAudit } from "../../audit";
 import { now, nowIso } from "../../clock";
 import { GatehouseError } from "../../errors";
 import { newId } from "../../ids";
+import { pathLimitOf } from "../../pki/chain";
 import { issueCertificateWithInfo, type IssuedCertificate, type Issuer } from "../../pki/certificate";
 import { validateSans } from "../../pki/extensions";
 import { generateKeyPair, keySpecOf, type KeySpecId } from "../../pki/keys";
 import { buildNameDer } from "../../pki/names";
 import { decryptPkcs8Key, pkcs8Encrypter } from "../../pki/pkcs8";
 import { ZCreateEntryInput, parseInput } from "../../schemas";
-import type { KeystoreEntryRecord } from "../../store/keystore-types";
+import type { CertificateUsage, KeystoreEntryRecord } from "../../store/keystore-types";
 import { actorOf, type PrincipalCtx } from "../context";
 import { getProjectOrThrow } from "../guard";
 import { columnsOf } from "./columns";
 import { underKeyPasswordThrottle } from "./key-password";
-import { relinkAfterWrite } from "./trust";
+import { pathAllowanceOf, relinkAfterWrite } from "./trust";
 
-/** Loads a CA entry of the project by alias and unlocks its key with the CA password. */
-export async function unlockCa(ctx: PrincipalCtx, projectId: string, alias: string, password: string, field = "caAlias") {
+/**
+ * Loads a CA entry of the project by alias, checks that it may issue a certificate of `usage`,
+ * and unlocks its key with the CA password.
+ */
+export async function unlockCa(ctx: PrincipalCtx, projectId: string, alias: string, password: string, usage: CertificateUsage, field = "caAlias") {
   const ca = await ctx.rt.store.keystore.getByAlias(projectId, alias);
   if (!ca) throw new GatehouseError("VALIDATION", `There is no entry "${alias}" in this Key Store.`, { fieldErrors: { [field]: [`No entry "${alias}".`] } });
   if (!ca.isCA) throw new GatehouseError("VALIDATION", `"${ca.alias}" is not a CA certificate, so it cannot sign. Pick a CA entry.`, { fieldErrors: { [field]: [`"${ca.alias}" is not a CA.`] } });
   if (!ca.encryptedKey) throw new GatehouseError("VALIDATION", `"${ca.alias}" has no private key in this Key Store, so it cannot sign.`, { fieldErrors: { [field]: [`"${ca.alias}" has no private key.`] } });
   if (ca.notAfter <= now().toISOString()) throw new GatehouseError("VALIDATION", `CA "${ca.alias}" expired on ${ca.notAfter.slice(0, 10)}; it cannot sign any more.`, { fieldErrors: { [field]: [`"${ca.alias}" has expired.`] } });
+  await assertPathAllows(ctx, ca, usage, field);
   const encryptedKey = ca.encryptedKey;
   return underKeyPasswordThrottle(ctx, ca, async () => {
     try {
@@ -39,15 +44,33 @@ export async function unlockCa(ctx: PrincipalCtx, projectId: string, alias: stri
 }
 
 /**
+ * RFC 5280 §4.2.1.9, as `openssl verify` applies it: a certificate below a CA with
+ * pathLenConstraint n may have at most n CA certificates between them. What would not verify is
+ * not issued — and a CA that could issue nothing valid is not made.
+ */
+async function assertPathAllows(ctx: PrincipalCtx, ca: KeystoreEntryRecord, usage: CertificateUsage, field: string) {
+  const { allowance, limitedBy } = await pathAllowanceOf(ctx.rt.store, ca);
+  if (allowance >= (usage === "CA" ? 1 : 0) || !limitedBy) return;
+  const limit = pathLimitOf(limitedBy);
+  const m =
+    allowance < 0
+      ? `"${ca.alias}" cannot issue certificates that verify: ${limit}, and "${ca.alias}" is already past that limit. Sign with a CA higher up the chain.`
+      : limitedBy.id === ca.id
+        ? `CA "${ca.alias}" may issue only Client and Server certificates: its pathLenConstraint is ${ca.pathLen}, so no CA may follow it. Choose Client or Server, or sign with a CA higher up the chain.`
+        : `"${ca.alias}" may issue only Client and Server certificates: ${limit}, so a CA issued by it could issue nothing that verifies. Choose Client or Server, or sign with a CA higher up the chain.`;
+  throw new GatehouseError("VALIDATION", m, { fieldErrors: { [field]: [m] } });
+}
+
+/**
  * Unlocks the signing CA, if any, then generates the key pair and encrypts it. The new key's PBKDF2
  * needs only its password, so it runs in the thread pool meanwhile (wasted, it costs ~3 ms).
  */
-async function unlockAndGenerate(ctx: PrincipalCtx, projectId: string, input: { signedBy: string; caPassword?: string; keyAlgorithm: KeySpecId; password: string }) {
+async function unlockAndGenerate(ctx: PrincipalCtx, projectId: string, input: { signedBy: string; caPassword?: string; usage: CertificateUsage; keyAlgorithm: KeySpecId; password: string }) {
   const encrypting = pkcs8Encrypter(input.password);
   let signer: Awaited<ReturnType<typeof unlockCa>> | null = null;
   try {
     // The CA is unlocked before the (possibly slow) key generation: a wrong CA password fails fast.
-    signer = input.signedBy === "self" ? null : await unlockCa(ctx, projectId, input.signedBy, input.caPassword ?? "", "signedBy");
+    signer = input.signedBy === "self" ? null : await unlockCa(ctx, projectId, input.signedBy, input.caPassword ?? "", input.usage, "signedBy");
     const [keys, encrypter] = await Promise.all([generateKeyPair(keySpecOf(input.keyAlgorithm)), encrypting]);
     return { signer, keys, encryptedKey: encrypter.encrypt(keys.privatePkcs8) };
   } catch (err) {

@@ -138,6 +138,69 @@ describe("the Niagara seed, steps 1.1 and 1.3, through the use cases", () => {
     }
   });
 
+  it("keeps to a CA's pathLenConstraint as openssl verify does: the shield, the Certificate Signer and New", async () => {
+    const owner = await ctxFor(rt, t.ownerA.id);
+    const shield = async (alias: string) => (await listKeystore(owner, t.projectA, { q: alias })).items.find((i) => i.alias === alias)!.trust;
+    const dir = opensslTempDir();
+    try {
+      const pem = (name: string) => join(dir.dir, `${name}.pem`);
+      const b64 = (file: string) => Buffer.from(openssl(["x509", "-in", file])).toString("base64");
+      const key = (name: string) => {
+        openssl(["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", join(dir.dir, `${name}.key`)]);
+        return join(dir.dir, `${name}.key`);
+      };
+      const caExt = (pathLen?: number) => dir.file(`ca${pathLen ?? ""}.ext`, `basicConstraints=critical,CA:TRUE${pathLen === undefined ? "" : `,pathlen:${pathLen}`}\nkeyUsage=critical,keyCertSign,cRLSign\n`);
+      const leafExt = dir.file("leaf.ext", "basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\n");
+      const issue = (name: string, cn: string, by: string, ext: string) => {
+        openssl(["req", "-new", "-key", key(name), "-subj", `/CN=${cn}`, "-out", join(dir.dir, `${name}.csr`)]);
+        openssl(["x509", "-req", "-in", join(dir.dir, `${name}.csr`), "-CA", pem(by), "-CAkey", join(dir.dir, `${by}.key`), "-days", "365", "-extfile", ext, "-out", pem(name)]);
+      };
+      const verifies = (leaf: string, ...untrusted: string[]) => {
+        try {
+          return openssl(["verify", "-CAfile", pem("root0"), ...untrusted.flatMap((u) => ["-untrusted", pem(u)]), pem(leaf)]).includes("OK");
+        } catch (err) {
+          expect(String(err)).toMatch(/path length constraint exceeded/);
+          return false;
+        }
+      };
+      // A root with pathlen:0, made elsewhere and imported with its key: a trusted CA that may issue only end entities.
+      openssl(["req", "-new", "-x509", "-key", key("root0"), "-subj", "/CN=Root Zero", "-days", "3650", "-addext", "basicConstraints=critical,CA:TRUE,pathlen:0", "-addext", "keyUsage=critical,keyCertSign,cRLSign", "-out", pem("root0")]);
+      await importIntoKeystore(owner, { projectId: t.projectA, kind: "pem-key", alias: "root0", file: b64(pem("root0")), keyFile: Buffer.from(openssl(["pkey", "-in", join(dir.dir, "root0.key")])).toString("base64"), password: "ca-password", confirmPassword: "ca-password" });
+      expect(await shield("root0")).toMatchObject({ shield: "green", code: "TRUSTED_ANCHOR" });
+      const root0 = (await listKeystore(owner, t.projectA, { q: "root0" })).items[0]!;
+      expect((await getEntryDetails(owner, t.projectA, root0.id)).certificate.pathLen).toBe(0);
+
+      // An intermediate CA under it is itself valid; what that CA issues is not — for openssl and the shield alike.
+      issue("inter0", "Inter Zero", "root0", caExt());
+      issue("leaf0", "Leaf Zero", "inter0", leafExt);
+      expect(verifies("inter0")).toBe(true);
+      expect(verifies("leaf0", "inter0")).toBe(false);
+      await importIntoKeystore(owner, { projectId: t.projectA, kind: "pem-key", alias: "inter0", file: b64(pem("inter0")), keyFile: Buffer.from(openssl(["pkey", "-in", join(dir.dir, "inter0.key")])).toString("base64"), password: "ca-password", confirmPassword: "ca-password" });
+      await importIntoKeystore(owner, { projectId: t.projectA, kind: "certificate", alias: "leaf0", file: b64(pem("leaf0")) });
+      expect(await shield("inter0")).toMatchObject({ shield: "green", code: "CHAIN_TRUSTED" });
+      expect(await shield("leaf0")).toMatchObject({ shield: "red", code: "PATH_TOO_LONG" });
+
+      // The Signer: root0 signs a Client (openssl verifies it), but not a CA; inter0 signs nothing.
+      const csr = (name: string) => {
+        openssl(["req", "-new", "-key", key(name), "-subj", `/CN=${name}`, "-out", join(dir.dir, `${name}.csr`)]);
+        return Buffer.from(openssl(["req", "-in", join(dir.dir, `${name}.csr`)])).toString("base64");
+      };
+      const client = await signCsr(owner, { projectId: t.projectA, csr: csr("device"), caAlias: "root0", caPassword: "ca-password", usage: "Client", validityDays: "365" });
+      writeFileSync(pem("device"), text(client));
+      expect(verifies("device")).toBe(true);
+      expect(await fail(signCsr(owner, { projectId: t.projectA, csr: csr("sub"), caAlias: "root0", caPassword: "ca-password", usage: "CA", validityDays: "365" }))).toMatchObject({ code: "VALIDATION", fieldErrors: { caAlias: [expect.stringContaining('CA "root0" may issue only Client and Server certificates: its pathLenConstraint is 0')] } });
+      expect(await fail(signCsr(owner, { projectId: t.projectA, csr: csr("dev2"), caAlias: "inter0", caPassword: "ca-password", usage: "Client", validityDays: "365" }))).toMatchObject({ code: "VALIDATION", fieldErrors: { caAlias: [expect.stringContaining('"inter0" cannot issue certificates that verify: "root0" allows no CA certificate below it (pathLenConstraint 0), and "inter0" is already past that limit.')] } });
+      // New, "Signed by": the same rule, at its own field, before any password is tried.
+      expect(await fail(createEntry(owner, newEntry({ alias: "sub-new", usage: "CA", commonName: "Sub", signedBy: "root0", caPassword: "wrong" })))).toMatchObject({ code: "VALIDATION", fieldErrors: { signedBy: [expect.stringContaining("pathLenConstraint is 0")] } });
+      expect(await fail(createEntry(owner, newEntry({ alias: "c-new", usage: "Client", commonName: "c", signedBy: "inter0", caPassword: "ca-password" })))).toMatchObject({ code: "VALIDATION", fieldErrors: { signedBy: [expect.stringContaining("cannot issue certificates that verify")] } });
+      expect((await auditTrail(rt)).filter((e) => e.action === "keystore.key_password_failed")).toEqual([]);
+      await createEntry(owner, newEntry({ alias: "c-root", usage: "Client", commonName: "c", signedBy: "root0", caPassword: "ca-password" }));
+      expect(await shield("c-root")).toMatchObject({ shield: "green", code: "CHAIN_TRUSTED" });
+    } finally {
+      dir.cleanup();
+    }
+  });
+
   it("a Project Read Only user sees the Key Store but cannot create, sign or export keys (NOT_FOUND)", async () => {
     const owner = await ctxFor(rt, t.ownerA.id);
     const ca = await createEntry(owner, newEntry({ alias: "ca", usage: "CA", commonName: "CA", trustAnchor: "on" }));

@@ -127,6 +127,7 @@ export async function getEntryDetails(ctx: PrincipalCtx, projectId: string, entr
       key: info.key.label,
       signatureAlgorithm: info.signatureAlgorithm,
       isCA: info.isCA,
+      pathLen: info.pathLen,
       keyUsage: info.keyUsage,
       extKeyUsage: info.extKeyUsage,
       sans: info.sans,

@@ -1,6 +1,6 @@
 import "server-only";
 import { signatureVerifies } from "../../pki/certificate";
-import { evaluateTrust, type TrustNode, type TrustResult } from "../../pki/chain";
+import { evaluateTrust, pathAllowanceBelow, type TrustNode, type TrustResult } from "../../pki/chain";
 import type { KeystoreEntryRecord, KeystoreRow, TrustRow } from "../../store/keystore-types";
 import type { StoreReader, StoreWriter } from "../../store/types";
 
@@ -10,6 +10,7 @@ export const toTrustNode = (r: TrustRow | KeystoreRow | KeystoreEntryRecord): Tr
   notBefore: new Date(r.notBefore),
   notAfter: new Date(r.notAfter),
   isCA: r.isCA,
+  pathLen: r.pathLen,
   trustedAnchor: r.trustedAnchor,
   selfSigned: r.selfSigned,
   issuerId: r.issuerEntryId,
@@ -25,6 +26,18 @@ export async function trustGraph(store: StoreReader, projectId: string): Promise
 /** Only the trust columns (9 per entry, no sort): what the list page needs for shields and counts. */
 export async function trustNodes(store: StoreReader, projectId: string): Promise<Map<string, TrustNode>> {
   return new Map((await store.keystore.trustRows(projectId)).map((r) => [r.id, toTrustNode(r)]));
+}
+
+/** pathAllowanceBelow for a CA entry, reading only the rows of its chain, not the whole project. */
+export async function pathAllowanceOf(store: StoreReader, ca: KeystoreEntryRecord): Promise<ReturnType<typeof pathAllowanceBelow>> {
+  const nodes = new Map<string, TrustNode>();
+  let cur: KeystoreEntryRecord | null = ca;
+  while (cur && !nodes.has(cur.id)) {
+    nodes.set(cur.id, toTrustNode(cur));
+    if ((cur.trustedAnchor && cur.isCA) || cur.selfSigned || !cur.issuerEntryId) break;
+    cur = await store.keystore.get(cur.issuerEntryId);
+  }
+  return pathAllowanceBelow(ca.id, nodes);
 }
 
 export const shieldOf = (id: string, nodes: Map<string, TrustNode>, now: Date): TrustResult => evaluateTrust(id, nodes, now);

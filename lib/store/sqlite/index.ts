@@ -34,6 +34,7 @@ export function migrate(db: Database.Database, migrations: Migration[] = MIGRATI
       // both apply the same migration.
       if (db.prepare("SELECT 1 FROM schema_migrations WHERE version = ?").get(m.version)) return;
       db.exec(m.sql);
+      m.data?.(db);
       db.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)").run(m.version, m.name, new Date().toISOString());
     }).immediate();
   }

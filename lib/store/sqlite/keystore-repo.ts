@@ -5,7 +5,7 @@ import { GatehouseError, stale } from "../../errors";
 import { nowIso } from "../../clock";
 import type { KeystoreEntryRecord, KeystoreQuery, KeystoreRow, KeystoreWriter } from "../keystore-types";
 
-const LIGHT = `id, project_id, alias, usage, key_label, subject, common_name, issuer, serial, not_before, not_after, is_ca, trusted_anchor,
+const LIGHT = `id, project_id, alias, usage, key_label, subject, common_name, issuer, serial, not_before, not_after, is_ca, path_len, trusted_anchor,
   self_signed, spki_sha256, fingerprint_sha256, issuer_entry_id, signature_ok, version, created_at, updated_at, encrypted_key IS NOT NULL AS has_key`;
 
 const SORT: Record<string, string> = { alias: "alias COLLATE NOCASE", notAfter: "not_after", commonName: "common_name COLLATE NOCASE", usage: "usage", createdAt: "created_at" };
@@ -24,6 +24,7 @@ function toRow(r: any): KeystoreRow {
     notBefore: r.not_before,
     notAfter: r.not_after,
     isCA: r.is_ca === 1,
+    pathLen: r.path_len ?? null,
     trustedAnchor: r.trusted_anchor === 1,
     selfSigned: r.self_signed === 1,
     spkiSha256: r.spki_sha256,
@@ -44,7 +45,7 @@ function toEntry(r: any): KeystoreEntryRecord {
 
 const COLS: Record<string, string> = {
   alias: "alias", usage: "usage", certificateDer: "certificate", encryptedKey: "encrypted_key", keyLabel: "key_label", subject: "subject",
-  commonName: "common_name", issuer: "issuer", serial: "serial", notBefore: "not_before", notAfter: "not_after", isCA: "is_ca",
+  commonName: "common_name", issuer: "issuer", serial: "serial", notBefore: "not_before", notAfter: "not_after", isCA: "is_ca", pathLen: "path_len",
   trustedAnchor: "trusted_anchor", selfSigned: "self_signed", fingerprintSha256: "fingerprint_sha256", issuerEntryId: "issuer_entry_id", signatureOk: "signature_ok",
 };
 const dbValue = (v: unknown) => (typeof v === "boolean" ? (v ? 1 : 0) : v);
@@ -101,10 +102,10 @@ export function makeKeystoreRepo(db: Database.Database): KeystoreWriter {
       return q(`SELECT ${LIGHT} FROM keystore_entries WHERE ${w.sql} ORDER BY ${order}`).all(...w.params).map(toRow);
     },
     async trustRows(projectId) {
-      const rows = q("SELECT id, alias, not_before, not_after, is_ca, trusted_anchor, self_signed, issuer_entry_id, signature_ok FROM keystore_entries WHERE project_id = ?").raw().all(projectId) as unknown[][];
+      const rows = q("SELECT id, alias, not_before, not_after, is_ca, trusted_anchor, self_signed, issuer_entry_id, signature_ok, path_len FROM keystore_entries WHERE project_id = ?").raw().all(projectId) as unknown[][];
       return rows.map((r) => ({
         id: r[0] as string, alias: r[1] as string, notBefore: r[2] as string, notAfter: r[3] as string, isCA: r[4] === 1,
-        trustedAnchor: r[5] === 1, selfSigned: r[6] === 1, issuerEntryId: r[7] as string | null, signatureOk: r[8] === 1,
+        trustedAnchor: r[5] === 1, selfSigned: r[6] === 1, issuerEntryId: r[7] as string | null, signatureOk: r[8] === 1, pathLen: r[9] as number | null,
       }));
     },
     async ids(projectId, query) {
@@ -135,10 +136,10 @@ export function makeKeystoreRepo(db: Database.Database): KeystoreWriter {
     async insert(e) {
       try {
         q(`INSERT INTO keystore_entries (id, project_id, alias, usage, certificate, encrypted_key, key_label, subject, common_name, issuer, serial, not_before, not_after,
-            is_ca, trusted_anchor, self_signed, spki_sha256, fingerprint_sha256, issuer_entry_id, signature_ok, version, created_at, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
+            is_ca, path_len, trusted_anchor, self_signed, spki_sha256, fingerprint_sha256, issuer_entry_id, signature_ok, version, created_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
           e.id, e.projectId, e.alias, e.usage, e.certificateDer, e.encryptedKey, e.keyLabel, e.subject, e.commonName, e.issuer, e.serial, e.notBefore, e.notAfter,
-          e.isCA ? 1 : 0, e.trustedAnchor ? 1 : 0, e.selfSigned ? 1 : 0, e.spkiSha256, e.fingerprintSha256, e.issuerEntryId, e.signatureOk ? 1 : 0, e.version, e.createdAt, e.updatedAt,
+          e.isCA ? 1 : 0, e.pathLen, e.trustedAnchor ? 1 : 0, e.selfSigned ? 1 : 0, e.spkiSha256, e.fingerprintSha256, e.issuerEntryId, e.signatureOk ? 1 : 0, e.version, e.createdAt, e.updatedAt,
         );
       } catch (err) {
         if (isUnique(err)) throw aliasTaken(e.alias);

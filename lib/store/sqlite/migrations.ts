@@ -1,6 +1,10 @@
 // Numbered migrations, applied in order at start inside one transaction each. Never edit a
 // migration that has shipped: add the next number.
-export type Migration = { version: number; name: string; sql: string };
+import type Database from "better-sqlite3";
+import { parseCertificate } from "../../pki/certificate";
+
+/** `data` runs after `sql`, in the same transaction: for what SQL alone cannot derive. */
+export type Migration = { version: number; name: string; sql: string; data?: (db: Database.Database) => void };
 
 export const MIGRATIONS: Migration[] = [
   {
@@ -372,5 +376,26 @@ export const MIGRATIONS: Migration[] = [
       ALTER TABLE database_users ADD COLUMN on_deployment INTEGER NOT NULL DEFAULT 0;
       UPDATE database_users SET on_deployment = 1 WHERE sync_status = 'in_sync' OR pending_drop = 1;
     `,
+  },
+  {
+    version: 10,
+    name: "keystore-path-len",
+    // A CA's basicConstraints pathLenConstraint, which the trust shields and the Certificate
+    // Signer now keep to. Read from each stored CA certificate.
+    sql: `ALTER TABLE keystore_entries ADD COLUMN path_len INTEGER;`,
+    data(db) {
+      const set = db.prepare("UPDATE keystore_entries SET path_len = ? WHERE id = ?");
+      // all(), not iterate(): better-sqlite3 runs no other statement while an iterator is open.
+      for (const r of db.prepare("SELECT id, certificate FROM keystore_entries WHERE is_ca = 1").all() as { id: string; certificate: Buffer }[]) {
+        let pathLen: number | null = null;
+        try {
+          pathLen = parseCertificate(r.certificate).pathLen;
+        } catch {
+          // Every stored certificate was parsed when it was written; one that no longer parses
+          // keeps no limit rather than stopping the upgrade (and the instance) here.
+        }
+        if (pathLen !== null) set.run(pathLen, r.id);
+      }
+    },
   },
 ];

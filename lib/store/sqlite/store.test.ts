@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { GatehouseError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
+import { opensslBytes } from "@/test/support/openssl";
 import { tempDir } from "@/test/support/runtime";
 import type { OrgRecord, Store } from "../types";
 import { BACKSTOP_CHECKPOINT_PAGES, migrate, openSqliteStore, PAGE_CACHE_KIB } from "./index";
@@ -82,6 +83,31 @@ describe("migration 9 (database users Gatehouse applied)", () => {
       { id: "u2", on_deployment: 0 },
       { id: "u3", on_deployment: 1 },
       { id: "u4", on_deployment: 0 },
+    ]);
+  });
+});
+
+describe("migration 10 (a CA's pathLenConstraint)", () => {
+  it("reads it from each stored CA certificate; other entries, and CAs without one, keep none", () => {
+    const db = new Database(join(dir, "old.db"));
+    raw.push(db);
+    migrate(db, MIGRATIONS.filter((m) => m.version <= 9));
+    const t = "2026-01-01T00:00:00.000Z";
+    db.prepare("INSERT INTO orgs (id, name, version, created_at, updated_at) VALUES ('o', 'Acme', 1, ?, ?)").run(t, t);
+    db.prepare("INSERT INTO projects (id, org_id, name, version, created_at, updated_at) VALUES ('p', 'o', 'Plant', 1, ?, ?)").run(t, t);
+    const cert = (ext: string) => opensslBytes(["req", "-new", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "/dev/null", "-subj", "/CN=x", "-days", "30", "-addext", ext, "-outform", "DER"]);
+    const add = db.prepare(`INSERT INTO keystore_entries (id, project_id, alias, usage, certificate, key_label, subject, common_name, issuer, serial, not_before, not_after, is_ca, self_signed, spki_sha256, fingerprint_sha256, created_at, updated_at)
+      VALUES (?, 'p', ?, ?, ?, 'EC P-256', 'CN=x', 'x', 'CN=x', '01', ?, ?, ?, 1, 's', 'f', ?, ?)`);
+    add.run("two", "two", "CA", cert("basicConstraints=critical,CA:TRUE,pathlen:2"), t, t, 1, t, t);
+    add.run("none", "none", "CA", cert("basicConstraints=critical,CA:TRUE"), t, t, 1, t, t);
+    add.run("leaf", "leaf", "Client", cert("basicConstraints=critical,CA:FALSE"), t, t, 0, t, t);
+    add.run("bad", "bad", "CA", Buffer.from("not a certificate"), t, t, 1, t, t);
+    migrate(db, MIGRATIONS);
+    expect(db.prepare("SELECT id, path_len FROM keystore_entries ORDER BY id").all()).toEqual([
+      { id: "bad", path_len: null },
+      { id: "leaf", path_len: null },
+      { id: "none", path_len: null },
+      { id: "two", path_len: 2 },
     ]);
   });
 });
