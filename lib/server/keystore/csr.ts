@@ -21,8 +21,9 @@ export async function requestCsr(ctx: PrincipalCtx, raw: unknown): Promise<FileD
   const input = parseInput(ZEntryPasswordInput, raw);
   const project = await getProjectOrThrow(ctx, input.projectId, "project.keystore.write");
   const entry = await getEntryInProject(ctx, project, input.entryId);
-  const key = await unlockEntry(ctx, entry, input.password);
+  // Parsed before the key is decrypted, so that nothing between decrypting and zeroing throws past the finally.
   const cert = parseCertificate(entry.certificateDer);
+  const key = await unlockEntry(ctx, entry, input.password);
   let der: Buffer;
   try {
     der = await createCsr({ subjectNameDer: cert.subjectDer, privatePkcs8: key, usage: entry.usage, sans: cert.sans });

@@ -77,8 +77,10 @@ export async function exportWithPrivateKey(ctx: PrincipalCtx, raw: unknown): Pro
   const input = parseInput(ZExportKeyInput, raw);
   const project = await getProjectOrThrow(ctx, input.projectId, "project.keystore.export_key");
   const entry = await getEntryInProject(ctx, project, input.entryId);
-  const key = await unlockEntry(ctx, entry, input.password);
+  // The chain is read before the key is decrypted: nothing between decrypting and zeroing can throw
+  // past the finally.
   const chain = input.includeChain ? await chainOf(ctx.rt.store, entry) : [];
+  const key = await unlockEntry(ctx, entry, input.password);
   let file: FileDownload;
   try {
     if (input.format === "p12") {
