@@ -6,7 +6,7 @@ import { GatehouseError } from "@/lib/errors";
 import { certificateWithName, openssl, opensslBytes, opensslSubject, opensslTempDir } from "@/test/support/openssl";
 import { OPENSSL_SHORT_NAMES, concatBytes, encodeTlv } from "./asn1";
 import {
-  buildNameDer, clusterMemberKey, commonNameOf, decodeName, formatRfc2253, mongodEdgeCases, parseRfc2253, parseX509UserName, subjectFieldsOf, toPkijsName,
+  buildNameDer, canonicalDn, clusterMemberKey, commonNameOf, decodeName, formatRfc2253, mongodEdgeCases, parseRfc2253, parseX509UserName, subjectFieldsOf, toPkijsName,
   type SubjectFields,
 } from "./names";
 
@@ -236,6 +236,38 @@ describe("parseRfc2253", () => {
   it("requires a CN for an X.509 user name", () => {
     expect(parseX509UserName("OU=x,O=y")).toMatchObject({ ok: false, code: "NO_COMMON_NAME" });
     expect(parseX509UserName("CN=x,O=y")).toMatchObject({ ok: true });
+  });
+});
+
+describe("canonicalDn: the one string mongod compares", () => {
+  const canonical = (s: string) => {
+    const p = parseRfc2253(s);
+    if (!p.ok) throw new Error(p.message);
+    return canonicalDn(p.rdns);
+  };
+
+  it("is a fixed point on every subject openssl printed", () => {
+    for (const c of [...ORDINARY, ...EDGE]) {
+      const printed = opensslSubject(certOf(c));
+      expect(canonical(printed), c.label).toBe(printed);
+    }
+  });
+
+  it("turns every way of writing a name into what openssl prints for a certificate with it", () => {
+    const cases: [string, string[]][] = [
+      ["/O=Plant/CN=Jöhn", ["CN=Jöhn,O=Plant", "CN=J\\c3\\b6hn,O=Plant", "CN = Jöhn , O = Plant", "CN=#0C054AC3B6686E,O=Plant"]],
+      ["/O=Plant/CN=Doe, John", ["CN=Doe\\2C John,O=Plant", "CN=Doe\\2c John,O=Plant", "CN=Doe\\, John, O=Plant"]],
+      ["/O=Plant/CN=abc", ["CN=#0C03616263,O=Plant", "CN=#1303616263,O=Plant", "CN=abc ,O=Plant"]],
+      ["/O=Plant/CN=a+OU=b", ["OU=b + CN=a,O=Plant", "OU=b+CN=#0C0161,O=Plant"]],
+    ];
+    for (const [subj, spellings] of cases) {
+      const printed = opensslSubject(certFromSubj(subj));
+      for (const s of spellings) expect([s, canonical(s)]).toEqual([s, printed]);
+    }
+  });
+
+  it("keeps the order of a multi-valued RDN's members as written (a certificate's need not be sorted)", () => {
+    expect(canonical("OU=b+CN=a,O=Plant")).toBe("OU=b+CN=a,O=Plant");
   });
 });
 

@@ -346,6 +346,21 @@ export function parseRfc2253(s: string): ParseDnResult {
   }
 }
 
+/**
+ * The one string OpenSSL prints (`-nameopt RFC2253`) for a certificate with this name — what
+ * mongod compares a Certificate user's name with. `CN=J\c3\b6hn`, `CN=Jöhn`, `CN = Jöhn` and
+ * `CN=#0C044AC3B66E` all come out as `CN=J\C3\B6hn`. Values without a #hex DER form are
+ * encoded as UTF8String: OpenSSL prints every string type the same way.
+ */
+export function canonicalDn(rdns: ParsedAttribute[][]): string {
+  const attribute = (a: ParsedAttribute) => encodeTlv(0x30, new Uint8Array(new asn1js.ObjectIdentifier({ value: a.oid }).toBER(false)), a.der ?? new Uint8Array(new asn1js.Utf8String({ value: a.value }).toBER(false)));
+  // Written most specific first; a Name holds its RDNs, and the members of each, in the other order.
+  // The members keep the order written: a certificate's multi-valued RDN need not be DER-sorted,
+  // and OpenSSL prints it as encoded, so only the user knows the order mongod will see.
+  const set = (rdn: ParsedAttribute[]) => encodeTlv(0x31, ...[...rdn].reverse().map(attribute));
+  return formatRfc2253(encodeTlv(0x30, ...[...rdns].reverse().map(set)));
+}
+
 /** A MongoDB X.509 user name: an RFC 2253 DN with at least one CN. */
 export function parseX509UserName(s: string): ParseDnResult {
   const parsed = parseRfc2253(s);

@@ -35,7 +35,12 @@ export const ZDbRole = z
 export const ZCreateDatabaseUserInput = z.object({
   projectId: ZId,
   authMethod: z.enum(["SCRAM", "X509"], "Choose Password or Certificate."),
-  username: z.string().trim().min(1, "Enter the user name.").max(1024, "The user name is too long."),
+  // Not .trim(): an RFC 2253 value may end in an escaped space (openssl prints `CN=x\ `). The DN
+  // parser drops unescaped spaces around values itself.
+  username: z
+    .string()
+    .transform((s) => s.replace(/^\s+/, "").replace(/(?<!\\)\s+$/, ""))
+    .pipe(z.string().min(1, "Enter the user name.").max(1024, "The user name is too long.")),
   password: z.string().max(256).optional(),
   roles: z.array(ZDbRole).min(1, "Give the user at least one role."),
   description: z.string().trim().max(200, "At most 200 characters.").optional(),

@@ -72,6 +72,26 @@ describe("Database Access", () => {
     expect(await fail(createDatabaseUser(owner, { ...x509User, username: "CN=x", databaseName: "admin" }))).toMatchObject({ fieldErrors: { databaseName: [expect.any(String)] } });
   });
 
+  it("stores an X.509 user under the one string openssl prints for the subject, whatever the spelling, so mongod can match it", async () => {
+    const { owner, caPem } = await caAndClient();
+    await saveX509Settings(owner, { projectId: t.projectA, enabled: true, caPems: [caPem] });
+    const add = (username: string) => createDatabaseUser(owner, { projectId: t.projectA, authMethod: "X509", username, roles: readWrite });
+    const spaced = await add("CN = app , OU=Clients,O=Plant");
+    expect(spaced.user.username).toBe("CN=app,OU=Clients,O=Plant");
+    // It is the Key Store client's subject now, so only the note about the spelling is left.
+    expect(spaced.warnings).toEqual([expect.stringContaining("Saved as CN=app,OU=Clients,O=Plant")]);
+    expect(await fail(add("CN=app,OU=Clients,O=Plant"))).toMatchObject({ code: "CONFLICT" });
+    expect((await add("CN=Jöhn,O=Plant")).user.username).toBe("CN=J\\C3\\B6hn,O=Plant");
+    expect(await fail(add("CN=J\\c3\\b6hn,O=Plant"))).toMatchObject({ code: "CONFLICT" });
+    expect((await add("CN=Doe\\2C John,O=Plant")).user.username).toBe("CN=Doe\\, John,O=Plant");
+    // openssl prints a trailing space escaped; it is part of the name, not whitespace to trim.
+    const trailing = await add("CN=trail\\ ,O=Plant");
+    expect(trailing.user.username).toBe("CN=trail\\ ,O=Plant");
+    expect(trailing.warnings.filter((w) => w.startsWith("Saved as"))).toEqual([]);
+    const audit = (await auditTrail(rt)).filter((e) => e.action === "dbuser.created").map((e) => (e.detail as { username: string }).username);
+    expect(audit).toEqual(["CN=app,OU=Clients,O=Plant", "CN=J\\C3\\B6hn,O=Plant", "CN=Doe\\, John,O=Plant", "CN=trail\\ ,O=Plant"]);
+  });
+
   it("adds, edits and deletes a password user in admin; seals the password; audits each change", async () => {
     const dbAdmin = await ctxFor(rt, t.ownerA.id);
     expect(await fail(createDatabaseUser(dbAdmin, { projectId: t.projectA, authMethod: "SCRAM", username: "svc", password: "short", roles: readWrite }))).toMatchObject({ fieldErrors: { password: [expect.any(String)] } });

@@ -4,7 +4,7 @@ import { now, nowIso } from "../../clock";
 import { GatehouseError, notFound } from "../../errors";
 import { newId } from "../../ids";
 import { parseCertificate } from "../../pki/certificate";
-import { mongodEdgeCases, parseX509UserName } from "../../pki/names";
+import { canonicalDn, mongodEdgeCases, parseX509UserName } from "../../pki/names";
 import { TEMPORARY, ZCreateDatabaseUserInput, ZDeleteDatabaseUserInput, ZRetryDatabaseUserInput, ZUpdateDatabaseUserInput, parseInput } from "../../schemas";
 import { seal } from "../../secrets";
 import type { DatabaseUserRecord, DatabaseUserRole } from "../../store/database-access-types";
@@ -141,13 +141,18 @@ export async function createDatabaseUser(ctx: PrincipalCtx, raw: unknown) {
   }
   let warnings: string[] = [];
   let sealedPassword: string | null = null;
+  let username = input.username;
   const id = newId();
   if (input.authMethod === "X509") {
     const x509 = await ctx.rt.store.databaseAccess.getX509(project.id);
     if (!x509?.enabled) throw field("authMethod", "Turn on Self-managed X.509 Authentication in Security › Advanced first: without a trusted CA no certificate can sign in.");
     const parsed = parseX509UserName(input.username);
     if (!parsed.ok) throw field("username", `${parsed.message} The user name of a Certificate user is the certificate's RFC 2253 subject, e.g. CN=app,OU=Clients,O=Plant.`);
-    warnings = await x509Warnings(ctx, project.id, input.username);
+    // mongod compares the string byte for byte: `CN=Jöhn` would never match a certificate's
+    // `CN=J\C3\B6hn`, and two spellings of one subject would be two users.
+    username = canonicalDn(parsed.rdns);
+    warnings = await x509Warnings(ctx, project.id, username);
+    if (username !== input.username) warnings.unshift(`Saved as ${username}: the exact form OpenSSL prints for this subject, which is what mongod compares.`);
   } else {
     if (!/^[A-Za-z0-9._@+-]{1,64}$/.test(input.username)) throw field("username", "A password user name has 1–64 letters, digits or . _ @ + -");
     if (!input.password || input.password.length < 8) throw field("password", "Use at least 8 characters for the database user's password.");
@@ -157,7 +162,7 @@ export async function createDatabaseUser(ctx: PrincipalCtx, raw: unknown) {
   const managed = !!(await ctx.rt.store.connectors.userManager(project.id));
   const t = nowIso();
   const user: DatabaseUserRecord = {
-    id, projectId: project.id, username: input.username, database, authMethod: input.authMethod, sealedPassword, roles: toRoles(input.roles as RoleInput[]),
+    id, projectId: project.id, username, database, authMethod: input.authMethod, sealedPassword, roles: toRoles(input.roles as RoleInput[]),
     description: input.description || null, deleteAfter,
     syncStatus: managed ? "pending" : "unmanaged", syncError: null, pendingDrop: false, onDeployment: false, version: 1, createdAt: t, updatedAt: t,
   };
