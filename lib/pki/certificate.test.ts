@@ -4,7 +4,7 @@ import * as pkijs from "pkijs";
 import { openssl, opensslBytes, opensslTempDir } from "@/test/support/openssl";
 import { readChildren, readSingleTlv } from "./asn1";
 import { issueCertificate, issueCertificateWithInfo, issuerFactsOf, parseCertificate, signatureVerifies, type CertificateUsage, type Issuer } from "./certificate";
-import { readIssuerFacts } from "./issuer-facts";
+import { readBasicConstraints, readIssuerFacts } from "./issuer-facts";
 import { generateKeyPair, type KeySpec } from "./keys";
 import { buildNameDer } from "./names";
 
@@ -104,13 +104,28 @@ describe("issuerFactsOf", () => {
       opensslCertificate(["-subj", "/CN=Far Future CA/O=Ünïcode", "-utf8", "-days", "12000"]),
       opensslCertificate(["-subj", "/CN=Not a CA", "-days", "30", "-addext", "basicConstraints=critical,CA:FALSE"]),
       opensslCertificate(["-subj", "/CN=Deep CA", "-days", "30", "-addext", "basicConstraints=critical,CA:TRUE,pathlen:300"]),
+      // 4 bytes and more, which pkijs reads as 0; past 2^53 it is no limit.
+      opensslCertificate(["-subj", "/CN=Wide CA", "-days", "30", "-addext", "basicConstraints=critical,CA:TRUE,pathlen:2147483647"]),
+      opensslCertificate(["-subj", "/CN=Wider CA", "-days", "30", "-addext", "basicConstraints=critical,CA:TRUE,pathlen:4294967296"]),
+      opensslCertificate(["-subj", "/CN=Widest CA", "-days", "30", "-addext", "basicConstraints=critical,CA:TRUE,pathlen:9223372036854775807"]),
     ];
     const v1 = opensslV1Certificate();
     expect(parseCertificate(v1).isCA).toBe(false);
-    expect([...ours, ...theirs].map((c) => parseCertificate(c.der).pathLen)).toEqual([null, null, null, 0, null, null, 300]);
+    expect([...ours, ...theirs].map((c) => parseCertificate(c.der).pathLen)).toEqual([null, null, null, 0, null, null, 300, 2147483647, 4294967296, null]);
     // The fast path read them all itself (none fell back to the full parser).
     for (const c of [...ours, ...theirs]) expect(readIssuerFacts(c.der)).not.toBeNull();
     for (const der of [...ours.map((c) => c.der), ...theirs.map((c) => c.der), v1]) expect(pick(issuerFactsOf(der))).toEqual(pick(parseCertificate(der)));
+  });
+
+  it("reads basicConstraints as OpenSSL does: a negative or non-minimal pathLenConstraint makes the certificate unusable", () => {
+    const bc = (hex: string) => readBasicConstraints(Buffer.from(hex, "hex"));
+    expect(bc("3000")).toEqual({ isCA: false, pathLen: null });
+    expect(bc("30030101ff")).toEqual({ isCA: true, pathLen: null });
+    expect(bc("30060101ff020100")).toEqual({ isCA: true, pathLen: 0 });
+    expect(bc("30070101ff02020080")).toEqual({ isCA: true, pathLen: 128 });
+    // pathLen on a non-CA is ignored, as OpenSSL ignores it.
+    expect(bc("3006010100020105")).toEqual({ isCA: false, pathLen: null });
+    for (const bad of ["30060101ff0201ff", "30070101ff02020005", "30050101ff0200"]) expect(() => bc(bad), bad).toThrow(expect.objectContaining({ code: "BAD_PEM" }));
   });
 
   it("gives parseCertificate's BAD_PEM for data that is not a certificate", () => {

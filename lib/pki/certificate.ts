@@ -5,7 +5,7 @@ import { now as clockNow } from "../clock";
 import { GatehouseError } from "../errors";
 import { DerError, encodeTlv, readChildren, readSingleTlv, type Tlv } from "./asn1";
 import { CERTIFICATE_USAGES, OIDS, extensionsFor, randomSerial, subjectKeyIdentifier, type CertificateUsage, type SubjectAltNames } from "./extensions";
-import { readIssuerFacts } from "./issuer-facts";
+import { readBasicConstraints, readIssuerFacts } from "./issuer-facts";
 import { describePublicKey, signingAlgorithm, type KeyInfo } from "./keys";
 
 export { CERTIFICATE_USAGES, type CertificateUsage, type SubjectAltNames };
@@ -237,8 +237,7 @@ function extensionFacts(extensions: pkijs.Extension[]): ExtensionFacts {
     for (let i = 0; i < bytes.length * 8 && i < KU_NAMES.length; i++) if (bytes[i >> 3]! & (0x80 >> (i & 7))) kuBits.push(KU_NAMES[i]!);
   }
   return {
-    isCA: bc?.cA === true,
-    pathLen: bc?.cA === true && bc.pathLenConstraint !== undefined ? pathLenNumber(bc.pathLenConstraint) : null,
+    ...basicConstraintsOf(extensions, bc),
     keyUsage: kuBits,
     extKeyUsage: (eku?.keyPurposes ?? []).map((p) => EKU_NAMES[p] ?? p),
     sans: sansOf(find(OIDS.subjectAltName) as pkijs.AltName | undefined),
@@ -247,11 +246,20 @@ function extensionFacts(extensions: pkijs.Extension[]): ExtensionFacts {
   };
 }
 
-// INTEGER (0..MAX): a value past what any chain can reach is as good as no limit.
-const pathLenNumber = (v: number | asn1js.Integer) => {
-  const n = typeof v === "number" ? v : v.valueBlock.valueDec;
-  return Number.isSafeInteger(n) && n >= 0 ? n : null;
-};
+// Read from the extension's own DER with the fast path's reader: pkijs turns a pathLenConstraint
+// of 4 bytes or more into 0, and reads a non-minimal one. A shape that reader leaves alone is
+// pkijs's call (cA as pkijs reads it, no limit).
+function basicConstraintsOf(extensions: pkijs.Extension[], bc: pkijs.BasicConstraints | undefined): Pick<CertificateInfo, "isCA" | "pathLen"> {
+  const ext = extensions.find((e) => e.extnID === OIDS.basicConstraints);
+  if (!ext) return { isCA: false, pathLen: null };
+  try {
+    const read = readBasicConstraints(new Uint8Array(ext.extnValue.valueBlock.valueHexView));
+    if (read) return read;
+  } catch (err) {
+    if (!(err instanceof DerError)) throw err;
+  }
+  return { isCA: bc?.cA === true, pathLen: null };
+}
 
 /** Parses a DER certificate into what the Key Store shows and decides on. BAD_PEM when it is not one. */
 export function parseCertificate(der: Uint8Array): CertificateInfo {

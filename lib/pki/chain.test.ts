@@ -72,6 +72,12 @@ describe("trust shields", () => {
         node("under-capped", { isCA: true, issuerId: "capped" }),
         node("leaf-under-capped", { issuerId: "under-capped" }),
         node("untrusted0", { isCA: true, selfSigned: true, pathLen: 0 }),
+        // A trusted CA that is not a root: the limits above it still hold, as openssl applies them.
+        node("tR", { isCA: true, trustedAnchor: true, selfSigned: true, pathLen: 1 }),
+        node("tI", { isCA: true, trustedAnchor: true, issuerId: "tR" }),
+        node("tJ", { isCA: true, issuerId: "tI" }),
+        node("t-leaf", { issuerId: "tJ" }),
+        node("t-leaf-i", { issuerId: "tI" }),
         node("u-inter", { isCA: true, issuerId: "untrusted0" }),
         node("u-leaf", { issuerId: "u-inter" }),
       ].map((n) => [n.id, n]),
@@ -80,7 +86,7 @@ describe("trust shields", () => {
 
     it("counts the CA certificates between a CA and what it vouches for", () => {
       expect([r("inter0").shield, r("direct0").shield, r("i1").shield, r("i2").shield, r("leaf-i1").shield, r("under-capped").shield]).toEqual(["green", "green", "green", "green", "green", "green"]);
-      for (const id of ["leaf0", "leaf-i2", "leaf-under-capped", "u-leaf"]) expect([id, r(id).shield, r(id).code]).toEqual([id, "red", "PATH_TOO_LONG"]);
+      for (const id of ["leaf0", "leaf-i2", "leaf-under-capped", "u-leaf", "t-leaf"]) expect([id, r(id).shield, r(id).code]).toEqual([id, "red", "PATH_TOO_LONG"]);
       expect(r("leaf0").reason).toBe('"root0" allows no CA certificate below it (pathLenConstraint 0), and this chain has 1 between it and the certificate.');
       expect(r("leaf-i2").reason).toContain('"root1" allows one CA certificate below it (pathLenConstraint 1), and this chain has 2');
       // The link that sets the limit is the one marked.
@@ -101,8 +107,38 @@ describe("trust shields", () => {
       expect(a("i2")).toEqual([-1, "root1"]);
       expect(a("root")).toEqual([Infinity, null]);
       expect(a("under-capped")).toEqual([-1, "capped"]);
+      expect(a("tI")).toEqual([0, "tR"]);
+      expect(a("tJ")).toEqual([-1, "tR"]);
+      expect([r("tJ").shield, r("t-leaf-i").shield]).toEqual(["green", "green"]);
+      expect(r("t-leaf").chain.map((l) => [l.alias, l.code])).toEqual([["t-leaf", "CHAIN_TRUSTED"], ["tJ", "CHAIN_TRUSTED"], ["tI", "TRUSTED_ANCHOR"], ["tR", "PATH_TOO_LONG"]]);
       // Its verdict and the shield's agree: a certificate is valid exactly when its issuer left it ≥ 0.
       for (const n of path.values()) if (n.issuerId && path.get(n.issuerId)) expect([n.id, pathAllowanceBelow(n.issuerId, path).allowance >= 0]).toEqual([n.id, r(n.id).code !== "PATH_TOO_LONG"]);
     });
+  });
+
+  it("agree with the full walk on random graphs, whatever the order entries come in (loops, trusted CAs with issuers, limits)", () => {
+    let seed = 7;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const pick = <T,>(xs: T[]) => xs[Math.floor(rand() * xs.length)]!;
+    for (let g = 0; g < 400; g++) {
+      const ids = Array.from({ length: 7 }, (_, i) => `n${i}`);
+      const list = ids.map((id) =>
+        node(id, {
+          isCA: rand() < 0.8,
+          trustedAnchor: rand() < 0.3,
+          selfSigned: rand() < 0.2,
+          issuerId: rand() < 0.85 ? pick([...ids, "missing"]) : null,
+          pathLen: rand() < 0.4 ? pick([0, 1, 2]) : null,
+          signatureOk: rand() < 0.95,
+          notAfter: rand() < 0.05 ? new Date("2026-05-01") : new Date("2027-01-01"),
+        }),
+      );
+      const full = new Map(list.map((n) => [n.id, n]));
+      for (const order of [list, [...list].reverse(), [...list.slice(3), ...list.slice(0, 3)]]) {
+        const nodes = new Map(order.map((n) => [n.id, n]));
+        const colours = shieldColours(nodes, NOW);
+        for (const id of ids) expect([g, id, colours.get(id)]).toEqual([g, id, evaluateTrust(id, full, NOW).shield]);
+      }
+    }
   });
 });

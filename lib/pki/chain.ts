@@ -69,6 +69,14 @@ export function evaluateTrust(id: string, nodes: Map<string, TrustNode>, now: Da
       return finish(chain, { shield: "red", code: "PATH_TOO_LONG", reason });
     }
     if (cur.trustedAnchor && cur.isCA) {
+      // A trusted CA that is not a root: its issuers' limits still hold (openssl builds the chain
+      // on to the root it is given, and refuses a chain too long for it).
+      const above = cur.issuerId && !cur.selfSigned ? pathAllowanceBelow(cur.issuerId, nodes, seen) : null;
+      if (above?.limitedBy && above.allowance < chain.length) {
+        const reason = tooLong(above.limitedBy, chain.length + above.limitedBy.pathLen! - above.allowance);
+        chain.push({ ...link, shield: "green", code: "TRUSTED_ANCHOR", reason: "A CA this project trusts." }, { id: above.limitedBy.id, alias: above.limitedBy.alias, shield: "red", code: "PATH_TOO_LONG", reason });
+        return finish(chain, { shield: "red", code: "PATH_TOO_LONG", reason });
+      }
       chain.push({ ...link, shield: "green", code: "TRUSTED_ANCHOR", reason: "A CA this project trusts." });
       return finish(chain, chain.length === 1 ? { shield: "green", code: "TRUSTED_ANCHOR", reason: "A CA this project trusts." } : { shield: "green", code: "CHAIN_TRUSTED", reason: `Issued through "${cur.alias}", a CA this project trusts.` });
     }
@@ -102,17 +110,19 @@ const tooLong = (ca: TrustNode, between: number) => `${pathLimitOf(ca)}, and thi
 /**
  * What a new certificate issued by `caId` would leave of the chain's allowance: ≥ 0, it is valid
  * as far as path length goes, and ≥ 1, it may itself be a CA that issues. With the CA that sets
- * the limit. Infinity when no CA up the chain has a pathLenConstraint. Walks as evaluateTrust does.
+ * the limit. Infinity when no CA up the chain has a pathLenConstraint. The walk goes up to a
+ * self-signed certificate or a missing issuer — past a trusted CA that has an issuer, whose
+ * limits still hold — and stops at an entry in `seen` (already walked; a loop).
  */
-export function pathAllowanceBelow(caId: string, nodes: Map<string, TrustNode>): { allowance: number; limitedBy: TrustNode | null } {
+export function pathAllowanceBelow(caId: string, nodes: Map<string, TrustNode>, seen: ReadonlySet<string> = new Set()): { allowance: number; limitedBy: TrustNode | null } {
   let allowance = Infinity;
   let limitedBy: TrustNode | null = null;
-  const seen = new Set<string>();
+  const walked = new Set(seen);
   let cur = nodes.get(caId);
-  for (let between = 0; cur && !seen.has(cur.id); between++) {
-    seen.add(cur.id);
+  for (let between = 0; cur && !walked.has(cur.id); between++) {
+    walked.add(cur.id);
     if (cur.pathLen !== null && cur.pathLen - between < allowance) [allowance, limitedBy] = [cur.pathLen - between, cur];
-    if ((cur.trustedAnchor && cur.isCA) || cur.selfSigned || !cur.issuerId) break;
+    if (cur.selfSigned || !cur.issuerId) break;
     cur = nodes.get(cur.issuerId);
   }
   return { allowance, limitedBy };
@@ -128,8 +138,10 @@ function finish(chain: Link[], overall: Omit<TrustResult, "chain">): TrustResult
  */
 export function shieldColours(nodes: Map<string, TrustNode>, now: Date): Map<string, Shield> {
   const out = new Map<string, Shield>();
-  // pathAllowanceBelow of each entry's issuer, memoized alike: a(n) = min(pathLen(p), a(p) − 1).
-  const allowance = new Map<string, number>();
+  // A chain too long for a CA in it (the whole chain, also above a trusted CA): walked per entry,
+  // not memoized — chains are a few links, and the walk must stop where evaluateTrust's does.
+  // `out` holds the colours without it, which do follow issuer links.
+  const tooLongFor = (n: TrustNode) => !!n.issuerId && !n.selfSigned && pathAllowanceBelow(n.issuerId, nodes, new Set([n.id])).allowance < 0;
   const visiting = new Set<string>();
   const colour = (id: string): Shield => {
     const known = out.get(id);
@@ -146,14 +158,13 @@ export function shieldColours(nodes: Map<string, TrustNode>, now: Date): Map<str
       visiting.add(id);
       c = colour(n.issuerId);
       visiting.delete(id);
-      const p = nodes.get(n.issuerId);
-      const a = Math.min(p?.pathLen ?? Infinity, (allowance.get(n.issuerId) ?? Infinity) - 1);
-      allowance.set(id, a);
-      if (a < 0) c = "red";
     }
     out.set(id, c);
     return c;
   };
   for (const id of nodes.keys()) colour(id);
+  // Applied after the memo, never inherited: an issuer that is red for its own chain's length can
+  // still be a good link in a shorter chain (one where its issuers were walked already).
+  for (const [id, c] of out) if (c !== "red" && tooLongFor(nodes.get(id)!)) out.set(id, "red");
   return out;
 }

@@ -1,5 +1,6 @@
 import { decodeOid, readChildren, readSingleTlv, type Tlv } from "./asn1";
 import type { IssuerFacts } from "./certificate";
+import { GatehouseError } from "../errors";
 import { OIDS } from "./extensions";
 
 // The fast path of issuerFactsOf (certificate.ts): what signing needs from a CA certificate,
@@ -36,19 +37,9 @@ export function readIssuerFacts(der: Uint8Array): IssuerFacts | null {
       if (seen.has(oid)) return null; // which duplicate counts is the full parser's call
       seen.add(oid);
       if (oid === OIDS.basicConstraints) {
-        const bc = readSingleTlv(value.content);
-        const [first, second, ...more] = bc.tag === 0x30 ? readChildren(bc.content) : [undefined, undefined, undefined];
-        if (bc.tag !== 0x30 || more.length) return null;
-        if (first?.tag === 0x01) {
-          if (first.content.length !== 1 || (second && second.tag !== 0x02)) return null;
-          isCA = first.content[0] !== 0;
-          if (second && isCA) {
-            // Small, non-negative, minimally encoded; anything else is the full parser's call.
-            const c = second.content;
-            if (c.length < 1 || c.length > 4 || c[0]! & 0x80 || (c.length > 1 && c[0] === 0 && !(c[1]! & 0x80))) return null;
-            pathLen = c.reduce((n, b) => n * 256 + b, 0);
-          }
-        } else if (first && (first.tag !== 0x02 || second)) return null;
+        const bc = readBasicConstraints(value.content);
+        if (!bc) return null;
+        ({ isCA, pathLen } = bc);
       } else if (oid === OIDS.subjectKeyIdentifier) {
         const ski = readSingleTlv(value.content);
         if (ski.tag !== 0x04) return null;
@@ -57,6 +48,30 @@ export function readIssuerFacts(der: Uint8Array): IssuerFacts | null {
     }
   }
   return { subjectDer: Buffer.from(subject.raw), spkiDer: Buffer.from(spki.raw), notBefore, notAfter, isCA, pathLen, subjectKeyId };
+}
+
+/**
+ * basicConstraints (RFC 5280 §4.2.1.9) from its DER: what both this fast path and the full parser
+ * (certificate.ts) read, so they cannot disagree. null for a shape this does not read (the full
+ * parser then decides). A pathLenConstraint that is negative or not minimally encoded makes
+ * OpenSSL refuse the whole certificate, and so does this (BAD_PEM). One too large for any chain
+ * (past 2^53) is no limit.
+ */
+export function readBasicConstraints(der: Uint8Array): { isCA: boolean; pathLen: number | null } | null {
+  const bc = readSingleTlv(der);
+  const [first, second, ...more] = bc.tag === 0x30 ? readChildren(bc.content) : [undefined, undefined, undefined];
+  if (bc.tag !== 0x30 || more.length) return null;
+  if (first === undefined) return { isCA: false, pathLen: null };
+  if (first.tag !== 0x01) return null; // pathLen without cA: not a CA, and not a shape CAs have
+  if (first.content.length !== 1 || (second && second.tag !== 0x02)) return null;
+  const isCA = first.content[0] !== 0;
+  if (!second || !isCA) return { isCA, pathLen: null };
+  const c = second.content;
+  if (c.length === 0 || c[0]! & 0x80 || (c.length > 1 && c[0] === 0 && !(c[1]! & 0x80))) {
+    throw new GatehouseError("BAD_PEM", "This certificate's basicConstraints has a pathLenConstraint that is negative or not minimally encoded, so OpenSSL (and mongod) refuse the certificate. Reissue it.");
+  }
+  const n = c.reduce((v, b) => v * 256n + BigInt(b), 0n);
+  return { isCA, pathLen: n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : null };
 }
 
 const UTC_TIME = /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/;

@@ -54,7 +54,7 @@ async function assertPathAllows(ctx: PrincipalCtx, ca: KeystoreEntryRecord, usag
   const limit = pathLimitOf(limitedBy);
   const m =
     allowance < 0
-      ? `"${ca.alias}" cannot issue certificates that verify: ${limit}, and "${ca.alias}" is already past that limit. Sign with a CA higher up the chain.`
+      ? `"${ca.alias}" cannot issue certificates that verify: ${limit}, so nothing "${ca.alias}" issues would verify. Sign with a CA higher up the chain.`
       : limitedBy.id === ca.id
         ? `CA "${ca.alias}" may issue only Client and Server certificates: its pathLenConstraint is ${ca.pathLen}, so no CA may follow it. Choose Client or Server, or sign with a CA higher up the chain.`
         : `"${ca.alias}" may issue only Client and Server certificates: ${limit}, so a CA issued by it could issue nothing that verifies. Choose Client or Server, or sign with a CA higher up the chain.`;

@@ -189,13 +189,23 @@ describe("the Niagara seed, steps 1.1 and 1.3, through the use cases", () => {
       writeFileSync(pem("device"), text(client));
       expect(verifies("device")).toBe(true);
       expect(await fail(signCsr(owner, { projectId: t.projectA, csr: csr("sub"), caAlias: "root0", caPassword: "ca-password", usage: "CA", validityDays: "365" }))).toMatchObject({ code: "VALIDATION", fieldErrors: { caAlias: [expect.stringContaining('CA "root0" may issue only Client and Server certificates: its pathLenConstraint is 0')] } });
-      expect(await fail(signCsr(owner, { projectId: t.projectA, csr: csr("dev2"), caAlias: "inter0", caPassword: "ca-password", usage: "Client", validityDays: "365" }))).toMatchObject({ code: "VALIDATION", fieldErrors: { caAlias: [expect.stringContaining('"inter0" cannot issue certificates that verify: "root0" allows no CA certificate below it (pathLenConstraint 0), and "inter0" is already past that limit.')] } });
+      expect(await fail(signCsr(owner, { projectId: t.projectA, csr: csr("dev2"), caAlias: "inter0", caPassword: "ca-password", usage: "Client", validityDays: "365" }))).toMatchObject({ code: "VALIDATION", fieldErrors: { caAlias: [expect.stringContaining('"inter0" cannot issue certificates that verify: "root0" allows no CA certificate below it (pathLenConstraint 0), so nothing "inter0" issues would verify.')] } });
       // New, "Signed by": the same rule, at its own field, before any password is tried.
       expect(await fail(createEntry(owner, newEntry({ alias: "sub-new", usage: "CA", commonName: "Sub", signedBy: "root0", caPassword: "wrong" })))).toMatchObject({ code: "VALIDATION", fieldErrors: { signedBy: [expect.stringContaining("pathLenConstraint is 0")] } });
       expect(await fail(createEntry(owner, newEntry({ alias: "c-new", usage: "Client", commonName: "c", signedBy: "inter0", caPassword: "ca-password" })))).toMatchObject({ code: "VALIDATION", fieldErrors: { signedBy: [expect.stringContaining("cannot issue certificates that verify")] } });
       expect((await auditTrail(rt)).filter((e) => e.action === "keystore.key_password_failed")).toEqual([]);
       await createEntry(owner, newEntry({ alias: "c-root", usage: "Client", commonName: "c", signedBy: "root0", caPassword: "ca-password" }));
       expect(await shield("c-root")).toMatchObject({ shield: "green", code: "CHAIN_TRUSTED" });
+
+      // A trusted CA that is not a root does not lift the limits above it (openssl: "path length
+      // constraint exceeded" with both in the CA file).
+      openssl(["req", "-new", "-x509", "-key", key("root1"), "-subj", "/CN=Root One", "-days", "3650", "-addext", "basicConstraints=critical,CA:TRUE,pathlen:1", "-addext", "keyUsage=critical,keyCertSign,cRLSign", "-out", pem("root1")]);
+      await importIntoKeystore(owner, { projectId: t.projectA, kind: "pem-key", alias: "root1", file: b64(pem("root1")), keyFile: Buffer.from(openssl(["pkey", "-in", join(dir.dir, "root1.key")])).toString("base64"), password: "ca-password", confirmPassword: "ca-password" });
+      await createEntry(owner, newEntry({ alias: "mid", usage: "CA", commonName: "Mid", signedBy: "root1", caPassword: "ca-password", password: "ca-password", confirmPassword: "ca-password", trustAnchor: "on" }));
+      expect(await shield("mid")).toMatchObject({ shield: "green" });
+      expect(await fail(createEntry(owner, newEntry({ alias: "low", usage: "CA", commonName: "Low", signedBy: "mid", caPassword: "ca-password" })))).toMatchObject({ code: "VALIDATION", fieldErrors: { signedBy: [expect.stringContaining('"root1" allows one CA certificate below it (pathLenConstraint 1)')] } });
+      await createEntry(owner, newEntry({ alias: "c-mid", usage: "Client", commonName: "c-mid", signedBy: "mid", caPassword: "ca-password" }));
+      expect(await shield("c-mid")).toMatchObject({ shield: "green", code: "CHAIN_TRUSTED" });
     } finally {
       dir.cleanup();
     }

@@ -34,7 +34,7 @@ export async function pathAllowanceOf(store: StoreReader, ca: KeystoreEntryRecor
   let cur: KeystoreEntryRecord | null = ca;
   while (cur && !nodes.has(cur.id)) {
     nodes.set(cur.id, toTrustNode(cur));
-    if ((cur.trustedAnchor && cur.isCA) || cur.selfSigned || !cur.issuerEntryId) break;
+    if (cur.selfSigned || !cur.issuerEntryId) break;
     cur = await store.keystore.get(cur.issuerEntryId);
   }
   return pathAllowanceBelow(ca.id, nodes);

@@ -1,7 +1,7 @@
 // Numbered migrations, applied in order at start inside one transaction each. Never edit a
 // migration that has shipped: add the next number.
 import type Database from "better-sqlite3";
-import { parseCertificate } from "../../pki/certificate";
+import { issuerFactsOf } from "../../pki/certificate";
 
 /** `data` runs after `sql`, in the same transaction: for what SQL alone cannot derive. */
 export type Migration = { version: number; name: string; sql: string; data?: (db: Database.Database) => void };
@@ -389,7 +389,7 @@ export const MIGRATIONS: Migration[] = [
       for (const r of db.prepare("SELECT id, certificate FROM keystore_entries WHERE is_ca = 1").all() as { id: string; certificate: Buffer }[]) {
         let pathLen: number | null = null;
         try {
-          pathLen = parseCertificate(r.certificate).pathLen;
+          pathLen = issuerFactsOf(r.certificate).pathLen;
         } catch {
           // Every stored certificate was parsed when it was written; one that no longer parses
           // keeps no limit rather than stopping the upgrade (and the instance) here.
