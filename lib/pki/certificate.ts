@@ -264,11 +264,17 @@ function basicConstraintsOf(extensions: pkijs.Extension[], bc: pkijs.BasicConstr
 /** Parses a DER certificate into what the Key Store shows and decides on. BAD_PEM when it is not one. */
 export function parseCertificate(der: Uint8Array): CertificateInfo {
   let cert: pkijs.Certificate;
+  let end: number;
   try {
-    cert = pkijs.Certificate.fromBER(Uint8Array.from(der));
+    const bytes = Uint8Array.from(der);
+    const asn1 = asn1js.fromBER(bytes);
+    end = asn1.offset;
+    cert = new pkijs.Certificate({ schema: asn1.result });
   } catch (err) {
     throw new GatehouseError("BAD_PEM", "This is not an X.509 certificate (the DER data does not parse). Check that the file is complete.", { cause: err });
   }
+  // pkijs stops at the certificate's end: what follows would be stored, and served, with it.
+  if (end !== der.length) throw new GatehouseError("BAD_PEM", `There are ${der.length - end} bytes after the end of the certificate: the file is damaged or holds something else. Export the certificate again.`);
   const spkiDer = Buffer.from(cert.subjectPublicKeyInfo.toSchema().toBER(false));
   const subjectDer = Buffer.from(cert.subject.toSchema().toBER(false));
   const issuerDer = Buffer.from(cert.issuer.toSchema().toBER(false));

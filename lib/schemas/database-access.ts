@@ -71,5 +71,7 @@ export const ZSaveX509Input = z.object({
   /** Key Store entries (CA certificates of this project) to use as CAs. */
   keystoreEntryIds: z.array(ZId).max(20).default([]),
   version: ZVersion.optional(),
+  /** Turning X.509 off forgets the CAs too (the Admin API's DELETE, as in Atlas); the console keeps them for turning it on again. */
+  clearCas: z.boolean().optional(),
 });
 export type TSaveX509Input = z.input<typeof ZSaveX509Input>;

@@ -23,6 +23,7 @@ import { assignApiKeyToProject, createApiKey } from "@/lib/server/api-keys/manag
 import * as dbUsers from "@/app/api/atlas/v2/groups/[groupId]/databaseUsers/route";
 import * as dbUser from "@/app/api/atlas/v2/groups/[groupId]/databaseUsers/[databaseName]/[username]/route";
 import * as userSecurity from "@/app/api/atlas/v2/groups/[groupId]/userSecurity/route";
+import * as customerX509 from "@/app/api/atlas/v2/groups/[groupId]/userSecurity/customerX509/route";
 import * as keystore from "@/app/api/v1/groups/[groupId]/keystore/route";
 import * as connectors from "@/app/api/v1/groups/[groupId]/connectors/route";
 import * as keystoreWrite from "@/app/api/v1/groups/[groupId]/keystore/route";
@@ -66,6 +67,10 @@ const E: Endpoint[] = [
   { name: "GET databaseUsers/admin/seeded", call: (i) => [h(dbUser.GET), "GET", `/groups/${i.projectId}/databaseUsers/admin/seeded`, { groupId: i.projectId, databaseName: "admin", username: "seeded" }], permission: "project.dbusers.read", scope: "project", ok: 200 },
   { name: "GET userSecurity", call: (i) => [h(userSecurity.GET), "GET", `/groups/${i.projectId}/userSecurity`, { groupId: i.projectId }], permission: "project.security.read", scope: "project", ok: 200 },
   { name: "PATCH userSecurity (not a CA → 400 when allowed)", call: (i) => [h(userSecurity.PATCH), "PATCH", `/groups/${i.projectId}/userSecurity`, { groupId: i.projectId }, { customerX509: { cas: "not a pem" } }], permission: "project.security.write", scope: "project", ok: 400 },
+  { name: "PATCH userSecurity (a null body → 400 when allowed)", call: (i) => [h(userSecurity.PATCH), "PATCH", `/groups/${i.projectId}/userSecurity`, { groupId: i.projectId }, null], permission: "project.security.write", scope: "project", ok: 400 },
+  { name: "PATCH userSecurity (LDAP only → 400 when allowed)", call: (i) => [h(userSecurity.PATCH), "PATCH", `/groups/${i.projectId}/userSecurity`, { groupId: i.projectId }, { ldap: { authenticationEnabled: true } }], permission: "project.security.write", scope: "project", ok: 400 },
+  // Nothing was ever saved: still only for those who may change it.
+  { name: "DELETE userSecurity/customerX509", call: (i) => [h(customerX509.DELETE), "DELETE", `/groups/${i.projectId}/userSecurity/customerX509`, { groupId: i.projectId }], permission: "project.security.write", scope: "project", ok: 202 },
   { name: "GET v1 keystore", call: (i) => [h(keystore.GET), "GET", `/v1/groups/${i.projectId}/keystore`, { groupId: i.projectId }], permission: "project.keystore.read", scope: "project", ok: 200 },
   { name: "POST v1 keystore (New)", call: (i, n) => [h(keystoreWrite.POST), "POST", `/v1/groups/${i.projectId}/keystore`, { groupId: i.projectId }, { alias: `m${n}`, usage: "Client", commonName: `m${n}`, keyAlgorithm: "EC-P-256", validityDays: 30, password: "matrix-password-1", signedBy: "self" }], permission: "project.keystore.write", scope: "project", ok: 201 },
   { name: "POST v1 signer (garbage CSR → 400 when allowed)", call: (i) => [h(signerRoute.POST), "POST", `/v1/groups/${i.projectId}/signer`, { groupId: i.projectId }, { csr: "not a csr", caAlias: "none", caPassword: "x", usage: "Client", validityDays: 30 }], permission: "project.signer.sign", scope: "project", ok: 400 },

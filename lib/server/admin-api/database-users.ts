@@ -4,6 +4,7 @@ import { BUILT_IN_ROLES } from "../../schemas";
 import type { PrincipalCtx } from "../context";
 import { createDatabaseUser, deleteDatabaseUser, listDatabaseUsers, updateDatabaseUser, type DatabaseUserDto } from "../database-access/users";
 import { getX509Settings, saveX509Settings } from "../database-access/x509";
+import { getProjectOrThrow } from "../guard";
 
 // The Admin API's databaseUsers and userSecurity, in Atlas's JSON, on top of the Database Access
 // and Security › Advanced use cases (same rules, same authorization, same audit trail).
@@ -92,7 +93,11 @@ export async function atlasGetUserSecurity(ctx: PrincipalCtx, groupId: string) {
   return { customerX509: s.enabled ? { cas: s.cas.map((c) => c.pem).join("") } : {}, ldap: {}, links: [] };
 }
 
-export async function atlasPatchUserSecurity(ctx: PrincipalCtx, groupId: string, b: { customerX509?: { cas?: unknown } }) {
+export async function atlasPatchUserSecurity(ctx: PrincipalCtx, groupId: string, raw: unknown) {
+  // Who may change it is checked before the body: a caller who may not gets 404 whatever they send.
+  await getProjectOrThrow(ctx, groupId, "project.security.write");
+  const b = (raw && typeof raw === "object" ? raw : {}) as { customerX509?: { cas?: unknown } | null; ldap?: unknown };
+  if (b.ldap !== undefined && b.customerX509 === undefined) throw new GatehouseError("VALIDATION", "Gatehouse does not manage LDAP; send customerX509 with the CA PEM.", { fieldErrors: { ldap: ["LDAP is not supported."] } });
   const cas = b.customerX509?.cas;
   if (typeof cas !== "string" || !cas.trim()) throw new GatehouseError("VALIDATION", "customerX509.cas must hold the PEM of one or more CA certificates.", { fieldErrors: { "customerX509.cas": ["Give the CA PEM."] } });
   const current = await getX509Settings(ctx, groupId);
@@ -100,8 +105,11 @@ export async function atlasPatchUserSecurity(ctx: PrincipalCtx, groupId: string,
   return atlasGetUserSecurity(ctx, groupId);
 }
 
+/** DELETE …/userSecurity/customerX509: off, and the CAs forgotten, as in Atlas. */
 export async function atlasDisableCustomerX509(ctx: PrincipalCtx, groupId: string) {
   const current = await getX509Settings(ctx, groupId);
-  if (current.version) await saveX509Settings(ctx, { projectId: groupId, enabled: false, version: current.version });
+  // With nothing saved there is nothing to turn off, but the caller must still be allowed to.
+  if (!current.version) await getProjectOrThrow(ctx, groupId, "project.security.write");
+  else await saveX509Settings(ctx, { projectId: groupId, enabled: false, version: current.version, clearCas: true });
   return atlasGetUserSecurity(ctx, groupId);
 }

@@ -1,11 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { toPem } from "@/lib/pki/pem";
+import { openssl, opensslTempDir } from "@/test/support/openssl";
 import { auditTrail, createTestRuntime, ctxFor, failureOf, freezeClock, HOUR, seedTenants, type TestRuntime } from "@/test/support/runtime";
 import { createEntry } from "../keystore/create";
 import { exportCertificate } from "../keystore/export";
 import { BACKGROUND_BATCH_SIZE } from "../batches";
 import { createDatabaseUser, deleteDatabaseUser, listDatabaseUsers, purgeExpiredDatabaseUsers, updateDatabaseUser } from "./users";
 import { getX509Settings, saveX509Settings } from "./x509";
+import { atlasDisableCustomerX509 } from "../admin-api/database-users";
 
 let rt: TestRuntime;
 let t: Awaited<ReturnType<typeof seedTenants>>;
@@ -47,6 +51,47 @@ describe("Security › Advanced: self-managed X.509", () => {
     expect(await fail(saveX509Settings(reader, { projectId: t.projectA, enabled: false }))).toMatchObject({ code: "NOT_FOUND" });
     await saveX509Settings(owner, { projectId: t.projectA, enabled: false, version: saved.version! });
     expect((await getX509Settings(owner, t.projectA)).enabled).toBe(false);
+  });
+});
+
+describe("Security › Advanced: what is refused, and concurrent saves", () => {
+  it("refuses a private key in the upload, a CA that may not sign certificates, one not valid yet, and bytes after a certificate — storing nothing", async () => {
+    const { owner, ca, caPem } = await caAndClient();
+    const save = (pem: string) => saveX509Settings(owner, { projectId: t.projectA, enabled: true, caPems: [pem] });
+    const dir = opensslTempDir();
+    try {
+      const keyPem = openssl(["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256"]);
+      const withKey = await fail(save(caPem + keyPem));
+      expect(withKey).toMatchObject({ code: "VALIDATION", fieldErrors: { caPems: ["Remove the private key from the file."] } });
+      expect(withKey.message).toContain("treat that CA key as exposed");
+      expect(JSON.stringify(withKey)).not.toContain(keyPem.split("\n")[1]!.slice(0, 20));
+      writeFileSync(join(dir.dir, "k.pem"), keyPem);
+      const noCertSign = openssl(["req", "-new", "-x509", "-key", join(dir.dir, "k.pem"), "-subj", "/CN=Signing Only", "-days", "30", "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,digitalSignature"]);
+      expect(await fail(save(noCertSign))).toMatchObject({ code: "VALIDATION", fieldErrors: { caPems: ['"CN=Signing Only" may not sign certificates.'] } });
+      const der = (await rt.store.keystore.get(ca.id))!.certificateDer;
+      expect(await fail(save(toPem("CERTIFICATE", Buffer.concat([der, Buffer.from("JUNKJUNK")]))))).toMatchObject({ code: "BAD_PEM" });
+      clock.advance(-2 * 24 * HOUR);
+      expect(await fail(save(caPem))).toMatchObject({ code: "VALIDATION", fieldErrors: { caPems: ['"CN=Plant CA,O=Plant" is not valid yet.'] } });
+    } finally {
+      dir.cleanup();
+    }
+    expect(await getX509Settings(owner, t.projectA)).toMatchObject({ enabled: false, cas: [], version: null });
+  });
+
+  it("a form opened before anyone saved cannot overwrite what another saved meanwhile", async () => {
+    const { owner, caPem } = await caAndClient();
+    const other = await createEntry(owner, entry({ alias: "ca2", usage: "CA", commonName: "Plant CA 2", organization: "Plant" }));
+    const otherPem = Buffer.from((await exportCertificate(owner, { projectId: t.projectA, entryId: other.id })).base64, "base64").toString();
+    await saveX509Settings(owner, { projectId: t.projectA, enabled: true, caPems: [caPem] });
+    expect(await fail(saveX509Settings(owner, { projectId: t.projectA, enabled: true, caPems: [otherPem] }))).toMatchObject({ code: "STALE" });
+    expect((await getX509Settings(owner, t.projectA)).cas.map((c) => c.subject)).toEqual(["CN=Plant CA,O=Plant"]);
+    // Turned off in the console the CAs stay, for turning it on again; the Admin API's DELETE forgets them, as Atlas's does.
+    const on = await getX509Settings(owner, t.projectA);
+    await saveX509Settings(owner, { projectId: t.projectA, enabled: false, version: on.version! });
+    expect((await rt.store.databaseAccess.getX509(t.projectA))!.cas).toHaveLength(1);
+    const again = await saveX509Settings(owner, { projectId: t.projectA, enabled: true, caPems: [caPem], version: (await getX509Settings(owner, t.projectA)).version! });
+    await atlasDisableCustomerX509(owner, t.projectA);
+    expect((await rt.store.databaseAccess.getX509(t.projectA))!).toMatchObject({ enabled: false, cas: [], version: again.version! + 1 });
   });
 });
 
