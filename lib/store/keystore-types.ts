@@ -72,7 +72,8 @@ export interface KeystoreWriter extends KeystoreReader {
   insert(e: KeystoreEntryRecord): Promise<void>;
   update(id: string, expectedVersion: number, patch: KeystoreCertPatch): Promise<KeystoreEntryRecord>;
   /** Re-links an entry to its verified issuer without bumping its version (derived data). */
-  setIssuerLink(id: string, issuerEntryId: string | null, signatureOk: boolean): Promise<void>;
+  /** `selfSigned` false: a self-issued certificate another entry signed (it was stored as self-signed). */
+  setIssuerLink(id: string, issuerEntryId: string | null, signatureOk: boolean, selfSigned?: boolean): Promise<void>;
   delete(id: string, expectedVersion: number): Promise<void>;
 }
 

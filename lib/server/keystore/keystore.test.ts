@@ -201,11 +201,42 @@ describe("the Niagara seed, steps 1.1 and 1.3, through the use cases", () => {
       // constraint exceeded" with both in the CA file).
       openssl(["req", "-new", "-x509", "-key", key("root1"), "-subj", "/CN=Root One", "-days", "3650", "-addext", "basicConstraints=critical,CA:TRUE,pathlen:1", "-addext", "keyUsage=critical,keyCertSign,cRLSign", "-out", pem("root1")]);
       await importIntoKeystore(owner, { projectId: t.projectA, kind: "pem-key", alias: "root1", file: b64(pem("root1")), keyFile: Buffer.from(openssl(["pkey", "-in", join(dir.dir, "root1.key")])).toString("base64"), password: "ca-password", confirmPassword: "ca-password" });
-      await createEntry(owner, newEntry({ alias: "mid", usage: "CA", commonName: "Mid", signedBy: "root1", caPassword: "ca-password", password: "ca-password", confirmPassword: "ca-password", trustAnchor: "on" }));
+      await createEntry(owner, newEntry({ alias: "mid", usage: "CA", commonName: "Mid", signedBy: "root1", caPassword: "ca-password", password: "ca-password", confirmPassword: "ca-password", trustAnchor: "on", validityDays: "730" }));
       expect(await shield("mid")).toMatchObject({ shield: "green" });
       expect(await fail(createEntry(owner, newEntry({ alias: "low", usage: "CA", commonName: "Low", signedBy: "mid", caPassword: "ca-password" })))).toMatchObject({ code: "VALIDATION", fieldErrors: { signedBy: [expect.stringContaining('"root1" allows one CA certificate below it (pathLenConstraint 1)')] } });
       await createEntry(owner, newEntry({ alias: "c-mid", usage: "Client", commonName: "c-mid", signedBy: "mid", caPassword: "ca-password" }));
       expect(await shield("c-mid")).toMatchObject({ shield: "green", code: "CHAIN_TRUSTED" });
+    } finally {
+      dir.cleanup();
+    }
+  });
+
+  it("a CA's new key certified by its old one (key rollover: self-issued, not self-signed) is a link in the chain, as openssl verify has it", async () => {
+    const owner = await ctxFor(rt, t.ownerA.id);
+    const shield = async (alias: string) => (await listKeystore(owner, t.projectA, { q: alias })).items.find((i) => i.alias === alias)!.trust;
+    const dir = opensslTempDir();
+    try {
+      const f = (name: string) => join(dir.dir, name);
+      const b64 = (name: string) => Buffer.from(openssl(["x509", "-in", f(name)])).toString("base64");
+      for (const k of ["A", "B", "L"]) openssl(["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", f(`${k}.key`)]);
+      const caExt = dir.file("ca.ext", "basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n");
+      const leafExt = dir.file("leaf.ext", "basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\nauthorityKeyIdentifier=keyid\n");
+      openssl(["req", "-new", "-x509", "-key", f("A.key"), "-subj", "/CN=Roll Root", "-days", "3650", "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign", "-out", f("old.pem")]);
+      openssl(["req", "-new", "-key", f("B.key"), "-subj", "/CN=Roll Root", "-out", f("new.csr")]);
+      openssl(["x509", "-req", "-in", f("new.csr"), "-CA", f("old.pem"), "-CAkey", f("A.key"), "-days", "365", "-extfile", caExt, "-out", f("new-with-old.pem")]);
+      openssl(["req", "-new", "-key", f("L.key"), "-subj", "/CN=rolled-device", "-out", f("l.csr")]);
+      openssl(["x509", "-req", "-in", f("l.csr"), "-CA", f("new-with-old.pem"), "-CAkey", f("B.key"), "-days", "30", "-extfile", leafExt, "-out", f("leaf.pem")]);
+      expect(openssl(["verify", "-CAfile", f("old.pem"), "-untrusted", f("new-with-old.pem"), f("leaf.pem")])).toContain("OK");
+
+      // The link certificate first, before the CA that signed it: it waits, then links when the CA arrives.
+      await importIntoKeystore(owner, { projectId: t.projectA, kind: "certificate", alias: "new-with-old", file: b64("new-with-old.pem") });
+      expect((await shield("new-with-old")).shield).toBe("red");
+      await importIntoKeystore(owner, { projectId: t.projectA, kind: "certificate", alias: "old-root", file: b64("old.pem") });
+      await importIntoKeystore(owner, { projectId: t.projectA, kind: "certificate", alias: "rolled-device", file: b64("leaf.pem") });
+      expect(await shield("new-with-old")).toMatchObject({ shield: "green", code: "CHAIN_TRUSTED" });
+      expect(await shield("rolled-device")).toMatchObject({ shield: "green", code: "CHAIN_TRUSTED" });
+      const device = (await listKeystore(owner, t.projectA, { q: "rolled-device" })).items[0]!;
+      expect((await getEntryDetails(owner, t.projectA, device.id)).trust.chain.map((l) => l.alias)).toEqual(["rolled-device", "new-with-old", "old-root"]);
     } finally {
       dir.cleanup();
     }

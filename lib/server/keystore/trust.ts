@@ -49,19 +49,24 @@ export const shieldOf = (id: string, nodes: Map<string, TrustNode>, now: Date): 
  */
 export async function linkIssuer(tx: StoreWriter, entry: KeystoreEntryRecord): Promise<void> {
   if (entry.selfSigned) {
-    const ok = await signatureVerifies(entry.certificateDer, entry.certificateDer);
-    await tx.keystore.setIssuerLink(entry.id, null, ok);
-    return;
+    if (await signatureVerifies(entry.certificateDer, entry.certificateDer)) {
+      await tx.keystore.setIssuerLink(entry.id, null, true);
+      return;
+    }
+    // Self-issued, not self-signed: a CA's new key certified by its old one (key rollover,
+    // RFC 4210 §4.4) names itself as issuer. Another entry of that name may have signed it.
   }
   const candidates = (await tx.keystore.findIssuerCandidates(entry.projectId, entry.issuer)).filter((c) => c.id !== entry.id);
   let sawCandidate = false;
   for (const c of candidates) {
     sawCandidate = true;
     if (await signatureVerifies(entry.certificateDer, c.certificateDer)) {
-      await tx.keystore.setIssuerLink(entry.id, c.id, true);
+      await tx.keystore.setIssuerLink(entry.id, c.id, true, entry.selfSigned ? false : undefined);
       return;
     }
   }
+  // Self-issued and signed by nothing here, not even its own key: a bad signature.
+  if (entry.selfSigned) return tx.keystore.setIssuerLink(entry.id, null, false);
   // An issuer by name whose key does not verify the signature is a broken chain, not a missing one.
   await tx.keystore.setIssuerLink(entry.id, null, !sawCandidate);
 }

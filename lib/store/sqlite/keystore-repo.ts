@@ -125,7 +125,8 @@ export function makeKeystoreRepo(db: Database.Database): KeystoreWriter {
       return q("SELECT * FROM keystore_entries WHERE project_id = ? AND subject = ? AND is_ca = 1").all(projectId, issuerSubject).map(toEntry);
     },
     async findIssuedBySubject(projectId, subject) {
-      return q("SELECT * FROM keystore_entries WHERE project_id = ? AND issuer = ? AND self_signed = 0").all(projectId, subject).map(toEntry);
+      // A self-issued certificate whose own key did not verify it may be signed by the CA of its name.
+      return q("SELECT * FROM keystore_entries WHERE project_id = ? AND issuer = ? AND (self_signed = 0 OR signature_ok = 0)").all(projectId, subject).map(toEntry);
     },
     async countIssuedBy(id) {
       return (q("SELECT count(*) AS n FROM keystore_entries WHERE issuer_entry_id = ? AND id != ?").get(id, id) as { n: number }).n;
@@ -170,8 +171,9 @@ export function makeKeystoreRepo(db: Database.Database): KeystoreWriter {
       }
       return get(id)!;
     },
-    async setIssuerLink(id, issuerEntryId, signatureOk) {
-      q("UPDATE keystore_entries SET issuer_entry_id = ?, signature_ok = ? WHERE id = ?").run(issuerEntryId, signatureOk ? 1 : 0, id);
+    async setIssuerLink(id, issuerEntryId, signatureOk, selfSigned) {
+      if (selfSigned === undefined) q("UPDATE keystore_entries SET issuer_entry_id = ?, signature_ok = ? WHERE id = ?").run(issuerEntryId, signatureOk ? 1 : 0, id);
+      else q("UPDATE keystore_entries SET issuer_entry_id = ?, signature_ok = ?, self_signed = ? WHERE id = ?").run(issuerEntryId, signatureOk ? 1 : 0, selfSigned ? 1 : 0, id);
     },
     async delete(id, expectedVersion) {
       const changes = q("DELETE FROM keystore_entries WHERE id = ? AND version = ?").run(id, expectedVersion).changes;
