@@ -20,6 +20,11 @@ afterEach(() => rt.close());
 const fail = failureOf;
 const text = (f: { base64: string }) => Buffer.from(f.base64, "base64").toString("utf8");
 
+/** The list's shield for an entry of project A, by alias. */
+const shieldOfAlias = async (ctx: Awaited<ReturnType<typeof ctxFor>>, alias: string) => (await listKeystore(ctx, t.projectA, { q: alias })).items.find((i) => i.alias === alias)!.trust;
+/** A PEM certificate file as openssl reads it, base64 for Import. */
+const certFileBase64 = (file: string) => Buffer.from(openssl(["x509", "-in", file])).toString("base64");
+
 const newEntry = (over: Record<string, unknown>) => ({
   projectId: t.projectA,
   keyAlgorithm: "EC-P-256",
@@ -87,7 +92,7 @@ describe("the Niagara seed, steps 1.1 and 1.3, through the use cases", () => {
     await createEntry(owner, newEntry({ alias: "root", usage: "CA", commonName: "Root", password: "ca-password", confirmPassword: "ca-password", trustAnchor: "on", validityDays: "3650" }));
     const inter = await createEntry(owner, newEntry({ alias: "inter", usage: "CA", commonName: "Inter", signedBy: "root", caPassword: "ca-password", validityDays: "1000" }));
     await createEntry(owner, newEntry({ alias: "leaf", usage: "Client", commonName: "leaf", signedBy: "inter", caPassword: "entry-password", validityDays: "300" }));
-    const shield = async (alias: string) => (await listKeystore(owner, t.projectA, { q: alias })).items.find((i) => i.alias === alias)!.trust;
+    const shield = (alias: string) => shieldOfAlias(owner, alias);
     expect(await shield("leaf")).toMatchObject({ shield: "green", code: "CHAIN_TRUSTED" });
     // Cert Request on the intermediate, signed by the root as a Client, imported: it pairs with
     // "inter", which is now a Client certificate.
@@ -101,7 +106,7 @@ describe("the Niagara seed, steps 1.1 and 1.3, through the use cases", () => {
 
   it("trust is not imported: a root CA becomes a trusted CA, an intermediate follows its chain, and a certificate someone else issued for a trusted CA's key ends its trust", async () => {
     const owner = await ctxFor(rt, t.ownerA.id);
-    const shield = async (alias: string) => (await listKeystore(owner, t.projectA, { q: alias })).items.find((i) => i.alias === alias)!.trust;
+    const shield = (alias: string) => shieldOfAlias(owner, alias);
     const dir = opensslTempDir();
     try {
       // A root made elsewhere, imported: the Niagara "import a CA" step, a trusted CA.
@@ -109,7 +114,7 @@ describe("the Niagara seed, steps 1.1 and 1.3, through the use cases", () => {
       const ext = dir.file("ca.ext", "basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\nsubjectKeyIdentifier=hash\n");
       const outsideKey = k("outside");
       openssl(["req", "-new", "-x509", "-key", outsideKey, "-subj", "/CN=Outside Root", "-days", "3650", "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign", "-out", join(dir.dir, "outside.pem")]);
-      await importIntoKeystore(owner, { projectId: t.projectA, kind: "certificate", alias: "outside-root", file: Buffer.from(openssl(["x509", "-in", join(dir.dir, "outside.pem")])).toString("base64") });
+      await importIntoKeystore(owner, { projectId: t.projectA, kind: "certificate", alias: "outside-root", file: certFileBase64(join(dir.dir, "outside.pem")) });
       expect(await shield("outside-root")).toMatchObject({ shield: "green", code: "TRUSTED_ANCHOR" });
 
       // A CA the project does not trust signs a sub-CA; imported, the sub-CA is not green.
@@ -140,11 +145,11 @@ describe("the Niagara seed, steps 1.1 and 1.3, through the use cases", () => {
 
   it("keeps to a CA's pathLenConstraint as openssl verify does: the shield, the Certificate Signer and New", async () => {
     const owner = await ctxFor(rt, t.ownerA.id);
-    const shield = async (alias: string) => (await listKeystore(owner, t.projectA, { q: alias })).items.find((i) => i.alias === alias)!.trust;
+    const shield = (alias: string) => shieldOfAlias(owner, alias);
     const dir = opensslTempDir();
     try {
       const pem = (name: string) => join(dir.dir, `${name}.pem`);
-      const b64 = (file: string) => Buffer.from(openssl(["x509", "-in", file])).toString("base64");
+      const b64 = certFileBase64;
       const key = (name: string) => {
         openssl(["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", join(dir.dir, `${name}.key`)]);
         return join(dir.dir, `${name}.key`);
@@ -168,7 +173,7 @@ describe("the Niagara seed, steps 1.1 and 1.3, through the use cases", () => {
       await importIntoKeystore(owner, { projectId: t.projectA, kind: "pem-key", alias: "root0", file: b64(pem("root0")), keyFile: Buffer.from(openssl(["pkey", "-in", join(dir.dir, "root0.key")])).toString("base64"), password: "ca-password", confirmPassword: "ca-password" });
       expect(await shield("root0")).toMatchObject({ shield: "green", code: "TRUSTED_ANCHOR" });
       const root0 = (await listKeystore(owner, t.projectA, { q: "root0" })).items[0]!;
-      expect((await getEntryDetails(owner, t.projectA, root0.id)).certificate.pathLen).toBe(0);
+      expect((await getEntryDetails(owner, t.projectA, root0.id)).certificate).toMatchObject({ pathLen: 0, basicConstraints: "CA:TRUE, pathlen:0" });
 
       // An intermediate CA under it is itself valid; what that CA issues is not — for openssl and the shield alike.
       issue("inter0", "Inter Zero", "root0", caExt());
@@ -213,11 +218,11 @@ describe("the Niagara seed, steps 1.1 and 1.3, through the use cases", () => {
 
   it("a CA's new key certified by its old one (key rollover: self-issued, not self-signed) is a link in the chain, as openssl verify has it", async () => {
     const owner = await ctxFor(rt, t.ownerA.id);
-    const shield = async (alias: string) => (await listKeystore(owner, t.projectA, { q: alias })).items.find((i) => i.alias === alias)!.trust;
+    const shield = (alias: string) => shieldOfAlias(owner, alias);
     const dir = opensslTempDir();
     try {
       const f = (name: string) => join(dir.dir, name);
-      const b64 = (name: string) => Buffer.from(openssl(["x509", "-in", f(name)])).toString("base64");
+      const b64 = (name: string) => certFileBase64(f(name));
       for (const k of ["A", "B", "L"]) openssl(["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", f(`${k}.key`)]);
       const caExt = dir.file("ca.ext", "basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n");
       const leafExt = dir.file("leaf.ext", "basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\nauthorityKeyIdentifier=keyid\n");

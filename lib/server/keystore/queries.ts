@@ -128,6 +128,8 @@ export async function getEntryDetails(ctx: PrincipalCtx, projectId: string, entr
       signatureAlgorithm: info.signatureAlgorithm,
       isCA: info.isCA,
       pathLen: info.pathLen,
+      /** As openssl -text prints it. */
+      basicConstraints: info.isCA ? `CA:TRUE${info.pathLen === null ? "" : `, pathlen:${info.pathLen}`}` : "CA:FALSE",
       keyUsage: info.keyUsage,
       extKeyUsage: info.extKeyUsage,
       sans: info.sans,

@@ -64,14 +64,20 @@ describe("migrations", () => {
   });
 });
 
+/** A database as a version that stopped at migration `version` left it, with organization 'o' and project 'p'. */
+function databaseAt(version: number) {
+  const db = new Database(join(dir, "old.db"));
+  raw.push(db);
+  migrate(db, MIGRATIONS.filter((m) => m.version <= version));
+  const t = "2026-01-01T00:00:00.000Z";
+  db.prepare("INSERT INTO orgs (id, name, version, created_at, updated_at) VALUES ('o', 'Acme', 1, ?, ?)").run(t, t);
+  db.prepare("INSERT INTO projects (id, org_id, name, version, created_at, updated_at) VALUES ('p', 'o', 'Plant', 1, ?, ?)").run(t, t);
+  return { db, t };
+}
+
 describe("migration 9 (database users Gatehouse applied)", () => {
   it("marks the users an older version had applied — in sync, or being dropped — and no others", () => {
-    const db = new Database(join(dir, "old.db"));
-    raw.push(db);
-    migrate(db, MIGRATIONS.filter((m) => m.version <= 8));
-    const t = "2026-01-01T00:00:00.000Z";
-    db.prepare("INSERT INTO orgs (id, name, version, created_at, updated_at) VALUES ('o', 'Acme', 1, ?, ?)").run(t, t);
-    db.prepare("INSERT INTO projects (id, org_id, name, version, created_at, updated_at) VALUES ('p', 'o', 'Plant', 1, ?, ?)").run(t, t);
+    const { db, t } = databaseAt(8);
     const add = db.prepare("INSERT INTO database_users (id, project_id, username, database, auth_method, roles, sync_status, pending_drop, created_at, updated_at) VALUES (?, 'p', ?, '$external', 'X509', '[]', ?, ?, ?, ?)");
     add.run("u1", "CN=in-sync", "in_sync", 0, t, t);
     add.run("u2", "CN=failed", "failed", 0, t, t);
@@ -89,12 +95,7 @@ describe("migration 9 (database users Gatehouse applied)", () => {
 
 describe("migration 10 (a CA's pathLenConstraint)", () => {
   it("reads it from each stored CA certificate; other entries, and CAs without one, keep none", () => {
-    const db = new Database(join(dir, "old.db"));
-    raw.push(db);
-    migrate(db, MIGRATIONS.filter((m) => m.version <= 9));
-    const t = "2026-01-01T00:00:00.000Z";
-    db.prepare("INSERT INTO orgs (id, name, version, created_at, updated_at) VALUES ('o', 'Acme', 1, ?, ?)").run(t, t);
-    db.prepare("INSERT INTO projects (id, org_id, name, version, created_at, updated_at) VALUES ('p', 'o', 'Plant', 1, ?, ?)").run(t, t);
+    const { db, t } = databaseAt(9);
     const cert = (ext: string) => opensslBytes(["req", "-new", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "/dev/null", "-subj", "/CN=x", "-days", "30", "-addext", ext, "-outform", "DER"]);
     const add = db.prepare(`INSERT INTO keystore_entries (id, project_id, alias, usage, certificate, key_label, subject, common_name, issuer, serial, not_before, not_after, is_ca, self_signed, spki_sha256, fingerprint_sha256, created_at, updated_at)
       VALUES (?, 'p', ?, ?, ?, 'EC P-256', 'CN=x', 'x', 'CN=x', '01', ?, ?, ?, 1, 's', 'f', ?, ?)`);

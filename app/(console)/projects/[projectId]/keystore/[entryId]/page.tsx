@@ -75,7 +75,7 @@ export default async function EntryPage({ params }: { params: Promise<{ projectI
           <Row k="Key">{c.key}</Row>
           <Row k="Private key">{d.entry.hasPrivateKey ? "In the Key Store, encrypted under the entry's password" : "Not in the Key Store"}</Row>
           <Row k="Signature algorithm">{c.signatureAlgorithm}</Row>
-          <Row k="Basic constraints">{c.isCA ? (c.pathLen === null ? "CA:TRUE" : `CA:TRUE, pathlen:${c.pathLen}`) : "CA:FALSE"}</Row>
+          <Row k="Basic constraints">{c.basicConstraints}</Row>
           <Row k="Key usage">{c.keyUsage.join(", ") || "—"}</Row>
           <Row k="Extended key usage">{c.extKeyUsage.join(", ") || "—"}</Row>
           <Row k="Subject alternative names">{sans.join(", ") || "—"}</Row>
