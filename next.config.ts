@@ -1,11 +1,8 @@
 import type { NextConfig } from "next";
 
-const securityHeaders = [
-  { key: "X-Content-Type-Options", value: "nosniff" },
-  { key: "X-Frame-Options", value: "DENY" },
-  { key: "Referrer-Policy", value: "same-origin" },
-  { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=()" },
-];
+// Sent with every response. scripts/server.mjs sends the same list with the routes it serves
+// without Next's router (scripts/direct-routes.mjs), so the list lives in a file both read.
+import securityHeaders from "./lib/next/security-headers.json";
 
 const nextConfig: NextConfig = {
   reactStrictMode: true,

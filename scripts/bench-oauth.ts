@@ -1,5 +1,7 @@
 // The service-accounts issue's targets, measured with autocannon on loopback against the
-// production build (GATEHOUSE_BENCH_BASELINE=1 turns on two bench-only routes):
+// production build as `npm start` serves it — the token endpoint without Next's router
+// (scripts/direct-routes.mjs), the bare routes through it (GATEHOUSE_BENCH_BASELINE=1 turns on
+// the bench-only routes):
 //   - POST /api/oauth/token throughput ≥ 0.5× a bare Next.js route doing only the same HMAC
 //     compare and ES256 signing (/api/bench-baseline/token, a Pages Router API route like the
 //     token endpoint; the same work as an App Router route handler, /api/bench-baseline/token-app,

@@ -11,6 +11,9 @@ import next from "next";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { sendHeadersWithBody } from "./http-writes.mjs";
 import { bodyRefused, limitBody } from "./http-limits.mjs";
+import { loadDirectRoutes } from "./direct-routes.mjs";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 
 const port = Number(process.env.PORT || 3000);
 // Containers set HOSTNAME to the machine's name; only an address or "localhost" is a bind address.
@@ -26,6 +29,12 @@ process.env.NEXT_TELEMETRY_DISABLED = "1";
 const app = next({ dev: false, dir: process.cwd(), hostname: hostname === "0.0.0.0" ? "localhost" : hostname, port });
 const handle = app.getRequestHandler();
 await app.prepare();
+// The OAuth endpoints skip Next's router (scripts/direct-routes.mjs says why); the same built code.
+const direct = loadDirectRoutes({
+  distDir: join(process.cwd(), ".next"),
+  port,
+  headers: JSON.parse(readFileSync(new URL("../lib/next/security-headers.json", import.meta.url), "utf8")),
+});
 
 // Bench only (GATEHOUSE_BENCH_BASELINE=1, which only `npm run bench` sets): each response says how
 // long this process took, from the request's arrival to its headers, so the bench can tell the
@@ -55,7 +64,7 @@ const server = createServer((req, res) => {
   sendHeadersWithBody(res);
   if (!trustProxy) for (const h of FORWARDING) delete req.headers[h];
   if (!limitBody(req, res, maxBody)) return;
-  handle(req, res).catch((err) => {
+  (direct(req, res) ?? handle(req, res)).catch((err) => {
     if (bodyRefused(req)) return; // answered 413 already; the handler lost its body
     console.error(JSON.stringify({ time: new Date().toISOString(), level: "error", msg: "request handler failed", error: String(err?.message ?? err) }));
     if (!res.headersSent) res.writeHead(500);

@@ -12,6 +12,9 @@ import { unexpectedError } from "./errors";
 // 2-core VM that is about 1 ms more main-thread CPU per request than an API route doing the same
 // bare work, and at 200 requests/s about twice the p99. An API route gets Node's request and
 // response (Next only decorates them). `npm run bench` measures both bare routes side by side.
+// Under `npm start` these handlers are not even reached through Next's router:
+// scripts/direct-routes.mjs calls them straight from the HTTP server, so they must stay plain
+// Node handlers (no Next.js helpers such as res.status or req.query, and `bodyParser: false`).
 // The use cases are the same ones; this file carries the request to them and the reply back.
 
 type FormEndpoint = (rt: Runtime, req: { authorization: string | null; contentType: string | null; body: string; ip: string | null }) => Promise<OAuthReply>;
