@@ -4,7 +4,10 @@ import { evaluateTrust, pathAllowanceBelow, shieldColours, type TrustNode } from
 const NOW = new Date("2026-06-01T00:00:00Z");
 const node = (id: string, over: Partial<TrustNode> = {}): TrustNode => ({
   pathLen: null,
-  id, alias: id, notBefore: new Date("2026-01-01"), notAfter: new Date("2027-01-01"), isCA: false, trustedAnchor: false, selfSigned: false, issuerId: null, signatureOk: true, ...over,
+  id, alias: id, notBefore: new Date("2026-01-01"), notAfter: new Date("2027-01-01"), isCA: false, trustedAnchor: false, selfSigned: false, issuerId: null, signatureOk: true,
+  // A self-signed certificate is self-issued too.
+  selfIssued: over.selfSigned ?? false,
+  ...over,
 });
 
 describe("trust shields", () => {
@@ -80,6 +83,19 @@ describe("trust shields", () => {
         node("t-leaf-i", { issuerId: "tI" }),
         node("u-inter", { isCA: true, issuerId: "untrusted0" }),
         node("u-leaf", { issuerId: "u-inter" }),
+        // Key rollover under a limit: the CA's new key, certified by its old one, is self-issued
+        // and not counted (RFC 5280 §6.1.4 (l)); a CA the new key issues is.
+        node("rr", { isCA: true, trustedAnchor: true, selfSigned: true, pathLen: 0 }),
+        node("r-link", { isCA: true, selfIssued: true, issuerId: "rr" }),
+        node("r-leaf", { issuerId: "r-link" }),
+        node("r-sub", { isCA: true, issuerId: "r-link" }),
+        node("r-sub-leaf", { issuerId: "r-sub" }),
+        // The same above a trusted CA that is itself such a link.
+        node("tr0", { isCA: true, trustedAnchor: true, selfSigned: true, pathLen: 0 }),
+        node("t-link", { isCA: true, trustedAnchor: true, selfIssued: true, issuerId: "tr0" }),
+        node("t-link-leaf", { issuerId: "t-link" }),
+        node("t-link-sub", { isCA: true, issuerId: "t-link" }),
+        node("t-link-sub-leaf", { issuerId: "t-link-sub" }),
       ].map((n) => [n.id, n]),
     );
     const r = (id: string) => evaluateTrust(id, path, NOW);
@@ -89,6 +105,9 @@ describe("trust shields", () => {
       for (const id of ["leaf0", "leaf-i2", "leaf-under-capped", "u-leaf", "t-leaf"]) expect([id, r(id).shield, r(id).code]).toEqual([id, "red", "PATH_TOO_LONG"]);
       expect(r("leaf0").reason).toBe('"root0" allows no CA certificate below it (pathLenConstraint 0), and this chain has 1 between it and the certificate.');
       expect(r("leaf-i2").reason).toContain('"root1" allows one CA certificate below it (pathLenConstraint 1), and this chain has 2');
+      expect([r("r-link").shield, r("r-leaf").shield, r("r-sub").shield, r("t-link-leaf").shield, r("t-link-sub").shield]).toEqual(["green", "green", "green", "green", "green"]);
+      expect(r("r-sub-leaf")).toMatchObject({ shield: "red", code: "PATH_TOO_LONG", reason: '"rr" allows no CA certificate below it (pathLenConstraint 0), and this chain has 1 between it and the certificate.' });
+      expect(r("t-link-sub-leaf")).toMatchObject({ shield: "red", code: "PATH_TOO_LONG", reason: '"tr0" allows no CA certificate below it (pathLenConstraint 0), and this chain has 1 between it and the certificate.' });
       // The link that sets the limit is the one marked.
       expect(r("leaf-under-capped").chain.map((l) => [l.alias, l.shield])).toEqual([["leaf-under-capped", "green"], ["under-capped", "green"], ["capped", "red"]]);
     });
@@ -109,6 +128,9 @@ describe("trust shields", () => {
       expect(a("under-capped")).toEqual([-1, "capped"]);
       expect(a("tI")).toEqual([0, "tR"]);
       expect(a("tJ")).toEqual([-1, "tR"]);
+      expect(a("r-link")).toEqual([0, "rr"]);
+      expect(a("r-sub")).toEqual([-1, "rr"]);
+      expect(a("t-link")).toEqual([0, "tr0"]);
       expect([r("tJ").shield, r("t-leaf-i").shield]).toEqual(["green", "green"]);
       expect(r("t-leaf").chain.map((l) => [l.alias, l.code])).toEqual([["t-leaf", "CHAIN_TRUSTED"], ["tJ", "CHAIN_TRUSTED"], ["tI", "TRUSTED_ANCHOR"], ["tR", "PATH_TOO_LONG"]]);
       // Its verdict and the shield's agree: a certificate is valid exactly when its issuer left it ≥ 0.
@@ -122,17 +144,19 @@ describe("trust shields", () => {
     const pick = <T,>(xs: T[]) => xs[Math.floor(rand() * xs.length)]!;
     for (let g = 0; g < 400; g++) {
       const ids = Array.from({ length: 7 }, (_, i) => `n${i}`);
-      const list = ids.map((id) =>
-        node(id, {
+      const list = ids.map((id) => {
+        const selfSigned = rand() < 0.2;
+        return node(id, {
           isCA: rand() < 0.8,
           trustedAnchor: rand() < 0.3,
-          selfSigned: rand() < 0.2,
+          selfSigned,
+          selfIssued: selfSigned || rand() < 0.2,
           issuerId: rand() < 0.85 ? pick([...ids, "missing"]) : null,
           pathLen: rand() < 0.4 ? pick([0, 1, 2]) : null,
           signatureOk: rand() < 0.95,
           notAfter: rand() < 0.05 ? new Date("2026-05-01") : new Date("2027-01-01"),
-        }),
-      );
+        });
+      });
       const full = new Map(list.map((n) => [n.id, n]));
       for (const order of [list, [...list].reverse(), [...list.slice(3), ...list.slice(0, 3)]]) {
         const nodes = new Map(order.map((n) => [n.id, n]));

@@ -31,6 +31,12 @@ export type TrustNode = {
   pathLen: number | null;
   trustedAnchor: boolean;
   selfSigned: boolean;
+  /**
+   * Subject and issuer are the same name (a self-signed certificate, or a CA's new key certified by
+   * its old one). RFC 5280 §6.1.4 (l) does not count a self-issued certificate toward a CA's
+   * pathLenConstraint, and neither does openssl.
+   */
+  selfIssued: boolean;
   /** The entry whose key verified this certificate's signature, if one in the store did. */
   issuerId: string | null;
   /** false when an issuer by name exists but its key does not verify the signature. */
@@ -51,6 +57,9 @@ function own(n: TrustNode, now: Date): Omit<Link, "id" | "alias"> | null {
 export function evaluateTrust(id: string, nodes: Map<string, TrustNode>, now: Date): TrustResult {
   const chain: Link[] = [];
   const seen = new Set<string>();
+  // RFC 5280 §4.2.1.9: the CA certificates between the current issuer and the certificate asked
+  // about, self-issued ones not counted (§6.1.4 (l)).
+  let between = 0;
   let cur = nodes.get(id);
   while (cur) {
     if (seen.has(cur.id)) return finish(chain, { shield: "red", code: "LOOP", reason: "The issuer chain loops back on itself." });
@@ -61,8 +70,6 @@ export function evaluateTrust(id: string, nodes: Map<string, TrustNode>, now: Da
       chain.push({ ...link, ...bad });
       return finish(chain, chain.length === 1 ? bad : { shield: "red", code: "CHAIN_BROKEN", reason: `"${cur.alias}" in its chain: ${bad.reason}` });
     }
-    // RFC 5280 §4.2.1.9: the CA certificates between this issuer and the certificate asked about.
-    const between = chain.length - 1;
     if (cur.pathLen !== null && between > cur.pathLen) {
       const reason = tooLong(cur, between);
       chain.push({ ...link, shield: "red", code: "PATH_TOO_LONG", reason });
@@ -71,9 +78,12 @@ export function evaluateTrust(id: string, nodes: Map<string, TrustNode>, now: Da
     if (cur.trustedAnchor && cur.isCA) {
       // A trusted CA that is not a root: its issuers' limits still hold (openssl builds the chain
       // on to the root it is given, and refuses a chain too long for it).
+      // Below its issuers, this CA is one more certificate between them and the one asked about
+      // (unless it is that one, or self-issued).
       const above = cur.issuerId && !cur.selfSigned ? pathAllowanceBelow(cur.issuerId, nodes, seen) : null;
-      if (above?.limitedBy && above.allowance < chain.length) {
-        const reason = tooLong(above.limitedBy, chain.length + above.limitedBy.pathLen! - above.allowance);
+      const need = between + (chain.length > 0 && !cur.selfIssued ? 1 : 0);
+      if (above?.limitedBy && above.allowance < need) {
+        const reason = tooLong(above.limitedBy, need + above.limitedBy.pathLen! - above.allowance);
         chain.push({ ...link, shield: "green", code: "TRUSTED_ANCHOR", reason: "A CA this project trusts." }, { id: above.limitedBy.id, alias: above.limitedBy.alias, shield: "red", code: "PATH_TOO_LONG", reason });
         return finish(chain, { shield: "red", code: "PATH_TOO_LONG", reason });
       }
@@ -97,6 +107,8 @@ export function evaluateTrust(id: string, nodes: Map<string, TrustNode>, now: Da
       return finish(chain, chain.length === 1 ? { shield: "red", code: "ISSUER_NOT_CA", reason } : { shield: "red", code: "CHAIN_BROKEN", reason: `"${cur.alias}" in its chain: ${reason}` });
     }
     chain.push({ ...link, shield: "green", code: "CHAIN_TRUSTED", reason: "Signature verifies with its issuer." });
+    // Above here, this certificate is one between (unless it is the one asked about, or self-issued).
+    if (chain.length > 1 && !cur.selfIssued) between++;
     cur = issuer;
   }
   return finish(chain, { shield: "yellow", code: "ISSUER_MISSING", reason: "The chain is incomplete." });
@@ -110,7 +122,8 @@ const tooLong = (ca: TrustNode, between: number) => `${pathLimitOf(ca)}, and thi
 /**
  * What a new certificate issued by `caId` would leave of the chain's allowance: ≥ 0, it is valid
  * as far as path length goes, and ≥ 1, it may itself be a CA that issues. With the CA that sets
- * the limit. Infinity when no CA up the chain has a pathLenConstraint. The walk goes up to a
+ * the limit. Infinity when no CA up the chain has a pathLenConstraint. Self-issued CAs on the way
+ * do not count toward the limits above them (RFC 5280 §6.1.4 (l)). The walk goes up to a
  * self-signed certificate or a missing issuer — past a trusted CA that has an issuer, whose
  * limits still hold — and stops at an entry in `seen` (already walked; a loop).
  */
@@ -119,10 +132,11 @@ export function pathAllowanceBelow(caId: string, nodes: Map<string, TrustNode>, 
   let limitedBy: TrustNode | null = null;
   const walked = new Set(seen);
   let cur = nodes.get(caId);
-  for (let between = 0; cur && !walked.has(cur.id); between++) {
+  for (let between = 0; cur && !walked.has(cur.id); ) {
     walked.add(cur.id);
     if (cur.pathLen !== null && cur.pathLen - between < allowance) [allowance, limitedBy] = [cur.pathLen - between, cur];
     if (cur.selfSigned || !cur.issuerId) break;
+    if (!cur.selfIssued) between++;
     cur = nodes.get(cur.issuerId);
   }
   return { allowance, limitedBy };

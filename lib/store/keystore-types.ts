@@ -30,7 +30,10 @@ export type KeystoreEntryRecord = Versioned & {
 /** The columns the list and the trust walk need (no certificate bytes, no key). */
 export type KeystoreRow = Omit<KeystoreEntryRecord, "certificateDer" | "encryptedKey"> & { hasPrivateKey: boolean };
 
-export type TrustRow = Pick<KeystoreRow, "id" | "alias" | "notBefore" | "notAfter" | "isCA" | "pathLen" | "trustedAnchor" | "selfSigned" | "issuerEntryId" | "signatureOk">;
+export type TrustRow = Pick<KeystoreRow, "id" | "alias" | "notBefore" | "notAfter" | "isCA" | "pathLen" | "trustedAnchor" | "selfSigned" | "issuerEntryId" | "signatureOk"> & {
+  /** Subject and issuer are the same, non-empty name (RFC 5280 §6.1: self-issued). */
+  selfIssued: boolean;
+};
 
 export type KeystoreSort = "alias" | "notAfter" | "commonName" | "usage" | "createdAt";
 export type KeystoreQuery = {

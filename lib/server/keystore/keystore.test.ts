@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { auditTrail, createTestRuntime, ctxFor, failureOf, seedTenants, type TestRuntime } from "@/test/support/runtime";
 import { openssl, opensslTempDir } from "@/test/support/openssl";
@@ -216,22 +216,30 @@ describe("the Niagara seed, steps 1.1 and 1.3, through the use cases", () => {
     }
   });
 
-  it("a CA's new key certified by its old one (key rollover: self-issued, not self-signed) is a link in the chain, as openssl verify has it", async () => {
+  it("a CA's new key certified by its old one (key rollover: self-issued, not self-signed) is a link in the chain, as openssl verify has it, and not counted toward the old one's pathLenConstraint", async () => {
     const owner = await ctxFor(rt, t.ownerA.id);
     const shield = (alias: string) => shieldOfAlias(owner, alias);
     const dir = opensslTempDir();
     try {
       const f = (name: string) => join(dir.dir, name);
       const b64 = (name: string) => certFileBase64(f(name));
-      for (const k of ["A", "B", "L"]) openssl(["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", f(`${k}.key`)]);
+      for (const k of ["A", "B", "L", "S", "M"]) openssl(["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", f(`${k}.key`)]);
       const caExt = dir.file("ca.ext", "basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n");
       const leafExt = dir.file("leaf.ext", "basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\nauthorityKeyIdentifier=keyid\n");
-      openssl(["req", "-new", "-x509", "-key", f("A.key"), "-subj", "/CN=Roll Root", "-days", "3650", "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign", "-out", f("old.pem")]);
+      // The old root allows no CA below it: the link does not count (RFC 5280 §6.1.4 (l)), a CA the new key issues does.
+      openssl(["req", "-new", "-x509", "-key", f("A.key"), "-subj", "/CN=Roll Root", "-days", "3650", "-addext", "basicConstraints=critical,CA:TRUE,pathlen:0", "-addext", "keyUsage=critical,keyCertSign,cRLSign", "-out", f("old.pem")]);
       openssl(["req", "-new", "-key", f("B.key"), "-subj", "/CN=Roll Root", "-out", f("new.csr")]);
       openssl(["x509", "-req", "-in", f("new.csr"), "-CA", f("old.pem"), "-CAkey", f("A.key"), "-days", "365", "-extfile", caExt, "-out", f("new-with-old.pem")]);
       openssl(["req", "-new", "-key", f("L.key"), "-subj", "/CN=rolled-device", "-out", f("l.csr")]);
       openssl(["x509", "-req", "-in", f("l.csr"), "-CA", f("new-with-old.pem"), "-CAkey", f("B.key"), "-days", "30", "-extfile", leafExt, "-out", f("leaf.pem")]);
       expect(openssl(["verify", "-CAfile", f("old.pem"), "-untrusted", f("new-with-old.pem"), f("leaf.pem")])).toContain("OK");
+      openssl(["req", "-new", "-key", f("S.key"), "-subj", "/CN=Roll Sub", "-out", f("sub.csr")]);
+      openssl(["x509", "-req", "-in", f("sub.csr"), "-CA", f("new-with-old.pem"), "-CAkey", f("B.key"), "-days", "60", "-extfile", caExt, "-out", f("sub.pem")]);
+      openssl(["req", "-new", "-key", f("M.key"), "-subj", "/CN=sub-device", "-out", f("m.csr")]);
+      openssl(["x509", "-req", "-in", f("m.csr"), "-CA", f("sub.pem"), "-CAkey", f("S.key"), "-days", "30", "-extfile", leafExt, "-out", f("sub-leaf.pem")]);
+      writeFileSync(f("chain.pem"), readFileSync(f("new-with-old.pem"), "utf8") + readFileSync(f("sub.pem"), "utf8"));
+      expect(openssl(["verify", "-CAfile", f("old.pem"), "-untrusted", f("chain.pem"), f("sub.pem")])).toContain("OK");
+      expect(() => openssl(["verify", "-CAfile", f("old.pem"), "-untrusted", f("chain.pem"), f("sub-leaf.pem")])).toThrow(/path length constraint exceeded/);
 
       // The link certificate first, before the CA that signed it: it waits, then links when the CA arrives.
       await importIntoKeystore(owner, { projectId: t.projectA, kind: "certificate", alias: "new-with-old", file: b64("new-with-old.pem") });
@@ -242,6 +250,13 @@ describe("the Niagara seed, steps 1.1 and 1.3, through the use cases", () => {
       expect(await shield("rolled-device")).toMatchObject({ shield: "green", code: "CHAIN_TRUSTED" });
       const device = (await listKeystore(owner, t.projectA, { q: "rolled-device" })).items[0]!;
       expect((await getEntryDetails(owner, t.projectA, device.id)).trust.chain.map((l) => l.alias)).toEqual(["rolled-device", "new-with-old", "old-root"]);
+      await importIntoKeystore(owner, { projectId: t.projectA, kind: "certificate", alias: "roll-sub", file: b64("sub.pem") });
+      await importIntoKeystore(owner, { projectId: t.projectA, kind: "certificate", alias: "sub-device", file: b64("sub-leaf.pem") });
+      expect(await shield("roll-sub")).toMatchObject({ shield: "green", code: "CHAIN_TRUSTED" });
+      expect(await shield("sub-device")).toMatchObject({ shield: "red", code: "PATH_TOO_LONG", reason: expect.stringContaining('"old-root" allows no CA certificate below it (pathLenConstraint 0), and this chain has 1 between it') });
+      // The list's one-pass colours (its counts and status filter; trust rows from SQL) say the same.
+      const red = await listKeystore(owner, t.projectA, { status: "red" });
+      expect([red.items.map((e) => e.alias), red.counts]).toEqual([["sub-device"], { green: 4, yellow: 0, red: 1 }]);
     } finally {
       dir.cleanup();
     }

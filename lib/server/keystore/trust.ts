@@ -4,6 +4,9 @@ import { evaluateTrust, pathAllowanceBelow, type TrustNode, type TrustResult } f
 import type { KeystoreEntryRecord, KeystoreRow, TrustRow } from "../../store/keystore-types";
 import type { StoreReader, StoreWriter } from "../../store/types";
 
+/** RFC 5280 §6.1: the same, non-empty name as subject and issuer (names are stored canonical, so equal strings). */
+export const isSelfIssued = (r: { subject: string; issuer: string }) => r.subject !== "" && r.subject === r.issuer;
+
 export const toTrustNode = (r: TrustRow | KeystoreRow | KeystoreEntryRecord): TrustNode => ({
   id: r.id,
   alias: r.alias,
@@ -13,6 +16,7 @@ export const toTrustNode = (r: TrustRow | KeystoreRow | KeystoreEntryRecord): Tr
   pathLen: r.pathLen,
   trustedAnchor: r.trustedAnchor,
   selfSigned: r.selfSigned,
+  selfIssued: "selfIssued" in r ? r.selfIssued : isSelfIssued(r),
   issuerId: r.issuerEntryId,
   signatureOk: r.signatureOk,
 });
