@@ -3,7 +3,7 @@
 // Why: POST /api/oauth/token is the hottest path Gatehouse has (every Atlas client asks for a
 // token before its first call), and #5 asks for p99 < 20 ms at 200 requests/s. Through Next's
 // router-server and base server, even a bare API route that only does the endpoint's HMAC compare
-// and ES256 signing measured 12–27 ms p99 at that rate on this 2-core VM (`npm run bench`), while
+// and ES256 signing measured 11–27 ms p99 at that rate on this 2-core VM (`npm run bench`), while
 // a plain node:http server measured 5–8 ms: the gap is Next's per-request work (route resolution,
 // config headers, tracing, the compression wrapper, request metadata), spread thin over many parts.
 // The endpoints are plain Node handlers (lib/next/oauth-route.ts: Node's request and response,

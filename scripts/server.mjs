@@ -28,13 +28,22 @@ const FORWARDING = ["x-forwarded-for", "x-forwarded-proto", "x-forwarded-host", 
 process.env.NEXT_TELEMETRY_DISABLED = "1";
 const app = next({ dev: false, dir: process.cwd(), hostname: hostname === "0.0.0.0" ? "localhost" : hostname, port });
 const handle = app.getRequestHandler();
-await app.prepare();
-// The OAuth endpoints skip Next's router (scripts/direct-routes.mjs says why); the same built code.
-const direct = loadDirectRoutes({
-  distDir: join(process.cwd(), ".next"),
-  port,
-  headers: JSON.parse(readFileSync(new URL("../lib/next/security-headers.json", import.meta.url), "utf8")),
-});
+// A failure here must stop the process with a failing status. Once Next has prepared, it has its
+// own uncaughtException handler, which only logs: a throw would end the process with status 0
+// (or leave it hanging), and a supervisor would not restart it.
+let direct;
+try {
+  await app.prepare();
+  // The OAuth endpoints skip Next's router (scripts/direct-routes.mjs says why); the same built code.
+  direct = loadDirectRoutes({
+    distDir: join(process.cwd(), ".next"),
+    port,
+    headers: JSON.parse(readFileSync(new URL("../lib/next/security-headers.json", import.meta.url), "utf8")),
+  });
+} catch (err) {
+  console.error(JSON.stringify({ time: new Date().toISOString(), level: "error", msg: `Gatehouse cannot start: ${err?.message ?? err}` }));
+  process.exit(1);
+}
 
 // Bench only (GATEHOUSE_BENCH_BASELINE=1, which only `npm run bench` sets): each response says how
 // long this process took, from the request's arrival to its headers, so the bench can tell the

@@ -62,7 +62,8 @@ export function validateSans(sans: SubjectAltNames, usage: CertificateUsage): vo
   if (errors.length) throw new GatehouseError("VALIDATION", errors[0]!, { fieldErrors: { subjectAltNames: errors } });
 }
 
-function ipBytes(ip: string): Uint8Array {
+/** An IPv4 or IPv6 address as its 4 or 16 bytes (as in an iPAddress GeneralName). */
+export function ipBytes(ip: string): Uint8Array {
   if (isIP(ip) === 4) return Uint8Array.from(ip.split(".").map(Number));
   // IPv6: expand "::" and write 8 groups of 16 bits.
   const [head, tail] = ip.includes("::") ? ip.split("::") : [ip, undefined];

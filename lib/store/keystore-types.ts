@@ -31,7 +31,7 @@ export type KeystoreEntryRecord = Versioned & {
 export type KeystoreRow = Omit<KeystoreEntryRecord, "certificateDer" | "encryptedKey"> & { hasPrivateKey: boolean };
 
 export type TrustRow = Pick<KeystoreRow, "id" | "alias" | "notBefore" | "notAfter" | "isCA" | "pathLen" | "trustedAnchor" | "selfSigned" | "issuerEntryId" | "signatureOk"> & {
-  /** Subject and issuer are the same, non-empty name (RFC 5280 §6.1: self-issued). */
+  /** Subject and issuer are the same name (RFC 5280 §6.1: self-issued; see isSelfIssued). */
   selfIssued: boolean;
 };
 

@@ -4,10 +4,12 @@ import { now, nowIso } from "../../clock";
 import { GatehouseError } from "../../errors";
 import { newId } from "../../ids";
 import { pathLimitOf } from "../../pki/chain";
-import { issueCertificateWithInfo, type IssuedCertificate, type Issuer } from "../../pki/certificate";
+import { issueCertificateWithInfo, parseCertificate, type IssuedCertificate, type Issuer } from "../../pki/certificate";
+import { DerError } from "../../pki/asn1";
+import { nameConstraintViolation, readNameConstraints, type CertificateNames, type ChainLink, type NameConstraints } from "../../pki/name-constraints";
 import { validateSans } from "../../pki/extensions";
 import { generateKeyPair, keySpecOf, type KeySpecId } from "../../pki/keys";
-import { buildNameDer } from "../../pki/names";
+import { buildNameDer, formatRfc2253 } from "../../pki/names";
 import { decryptPkcs8Key, pkcs8Encrypter } from "../../pki/pkcs8";
 import { ZCreateEntryInput, parseInput } from "../../schemas";
 import type { CertificateUsage, KeystoreEntryRecord } from "../../store/keystore-types";
@@ -15,19 +17,21 @@ import { actorOf, type PrincipalCtx } from "../context";
 import { getProjectOrThrow } from "../guard";
 import { columnsOf } from "./columns";
 import { underKeyPasswordThrottle } from "./key-password";
-import { pathAllowanceOf, relinkAfterWrite } from "./trust";
+import { issuerChain, isSelfIssued, pathAllowanceOf, relinkAfterWrite } from "./trust";
 
 /**
- * Loads a CA entry of the project by alias, checks that it may issue a certificate of `usage`,
- * and unlocks its key with the CA password.
+ * Loads a CA entry of the project by alias, checks that it may issue a certificate of `usage`
+ * with the subject and subjectAltNames in `names`, and unlocks its key with the CA password.
  */
-export async function unlockCa(ctx: PrincipalCtx, projectId: string, alias: string, password: string, usage: CertificateUsage, field = "caAlias") {
+export async function unlockCa(ctx: PrincipalCtx, projectId: string, alias: string, password: string, usage: CertificateUsage, names: CertificateNames, field = "caAlias") {
   const ca = await ctx.rt.store.keystore.getByAlias(projectId, alias);
   if (!ca) throw new GatehouseError("VALIDATION", `There is no entry "${alias}" in this Key Store.`, { fieldErrors: { [field]: [`No entry "${alias}".`] } });
   if (!ca.isCA) throw new GatehouseError("VALIDATION", `"${ca.alias}" is not a CA certificate, so it cannot sign. Pick a CA entry.`, { fieldErrors: { [field]: [`"${ca.alias}" is not a CA.`] } });
   if (!ca.encryptedKey) throw new GatehouseError("VALIDATION", `"${ca.alias}" has no private key in this Key Store, so it cannot sign.`, { fieldErrors: { [field]: [`"${ca.alias}" has no private key.`] } });
   if (ca.notAfter <= now().toISOString()) throw new GatehouseError("VALIDATION", `CA "${ca.alias}" expired on ${ca.notAfter.slice(0, 10)}; it cannot sign any more.`, { fieldErrors: { [field]: [`"${ca.alias}" has expired.`] } });
-  await assertPathAllows(ctx, ca, usage, field);
+  const chain = await issuerChain(ctx.rt.store, ca);
+  assertPathAllows(chain, usage, formatRfc2253(names.subjectDer) === ca.subject, field);
+  assertNamesAllowed(chain, names, field);
   const encryptedKey = ca.encryptedKey;
   return underKeyPasswordThrottle(ctx, ca, async () => {
     try {
@@ -48,9 +52,12 @@ export async function unlockCa(ctx: PrincipalCtx, projectId: string, alias: stri
  * pathLenConstraint n may have at most n CA certificates between them. What would not verify is
  * not issued — and a CA that could issue nothing valid is not made.
  */
-async function assertPathAllows(ctx: PrincipalCtx, ca: KeystoreEntryRecord, usage: CertificateUsage, field: string) {
-  const { allowance, limitedBy } = await pathAllowanceOf(ctx.rt.store, ca);
-  if (allowance >= (usage === "CA" ? 1 : 0) || !limitedBy) return;
+function assertPathAllows(chain: KeystoreEntryRecord[], usage: CertificateUsage, selfIssued: boolean, field: string) {
+  const ca = chain[0]!;
+  const { allowance, limitedBy } = pathAllowanceOf(chain);
+  // A CA of the CA's own name (its new key, certified by the old one) is self-issued: it does not
+  // count toward the limits (RFC 5280 §6.1.4 (l)), so it needs only what an end entity needs.
+  if (allowance >= (usage === "CA" && !selfIssued ? 1 : 0) || !limitedBy) return;
   const limit = pathLimitOf(limitedBy);
   const m =
     allowance < 0
@@ -62,15 +69,47 @@ async function assertPathAllows(ctx: PrincipalCtx, ca: KeystoreEntryRecord, usag
 }
 
 /**
+ * RFC 5280 §4.2.1.10, as `openssl verify` applies it (lib/pki/name-constraints.ts): the names of
+ * the certificate to be issued — and of the CAs in the chain — must be within the name
+ * constraints of every CA above them. What would not verify is not issued. Most chains have no
+ * constraints at all: only then are the chain's certificates parsed for their names.
+ */
+function assertNamesAllowed(chain: KeystoreEntryRecord[], names: CertificateNames, field: string) {
+  const ca = chain[0]!;
+  const refuse = (m: string) => {
+    throw new GatehouseError("VALIDATION", m, { fieldErrors: { [field]: [m] } });
+  };
+  const constraints: (NameConstraints | null)[] = chain.map((e) => {
+    try {
+      return readNameConstraints(e.certificateDer);
+    } catch (err) {
+      if (!(err instanceof DerError)) throw err;
+      const who = e.id === ca.id ? `"${ca.alias}"` : `"${e.alias}", above "${ca.alias}" in its chain,`;
+      return refuse(`${who} has a nameConstraints extension that cannot be read (${err.message}), so nothing it vouches for would verify. Sign with another CA.`);
+    }
+  });
+  if (constraints.every((c) => c === null)) return;
+  const links: ChainLink[] = chain.map((e, i) => {
+    const info = parseCertificate(e.certificateDer);
+    return { alias: e.alias, subjectDer: info.subjectDer, sans: info.sans, selfIssued: isSelfIssued(e), constraints: constraints[i]! };
+  });
+  const v = nameConstraintViolation(names, links);
+  if (!v) return;
+  if (v.brokenChain) refuse(`"${ca.alias}" cannot issue certificates that verify: in its chain, ${v.subject} breaks the name constraints of "${v.ca}": ${v.message}. Sign with another CA.`);
+  const whose = v.ca === ca.alias ? `CA "${ca.alias}"` : `"${v.ca}", above "${ca.alias}" in its chain,`;
+  refuse(`${whose} cannot vouch for this certificate: ${v.message}. OpenSSL, mongod and the drivers would refuse it. Use names it permits, or sign with another CA.`);
+}
+
+/**
  * Unlocks the signing CA, if any, then generates the key pair and encrypts it. The new key's PBKDF2
  * needs only its password, so it runs in the thread pool meanwhile (wasted, it costs ~3 ms).
  */
-async function unlockAndGenerate(ctx: PrincipalCtx, projectId: string, input: { signedBy: string; caPassword?: string; usage: CertificateUsage; keyAlgorithm: KeySpecId; password: string }) {
+async function unlockAndGenerate(ctx: PrincipalCtx, projectId: string, input: { signedBy: string; caPassword?: string; usage: CertificateUsage; keyAlgorithm: KeySpecId; password: string }, names: CertificateNames) {
   const encrypting = pkcs8Encrypter(input.password);
   let signer: Awaited<ReturnType<typeof unlockCa>> | null = null;
   try {
     // The CA is unlocked before the (possibly slow) key generation: a wrong CA password fails fast.
-    signer = input.signedBy === "self" ? null : await unlockCa(ctx, projectId, input.signedBy, input.caPassword ?? "", input.usage, "signedBy");
+    signer = input.signedBy === "self" ? null : await unlockCa(ctx, projectId, input.signedBy, input.caPassword ?? "", input.usage, names, "signedBy");
     const [keys, encrypter] = await Promise.all([generateKeyPair(keySpecOf(input.keyAlgorithm)), encrypting]);
     return { signer, keys, encryptedKey: encrypter.encrypt(keys.privatePkcs8) };
   } catch (err) {
@@ -99,7 +138,7 @@ export async function createEntry(ctx: PrincipalCtx, raw: unknown) {
     const m = `An entry with the alias "${input.alias}" already exists in this Key Store. Choose another alias.`;
     throw new GatehouseError("CONFLICT", m, { fieldErrors: { alias: [m] } });
   }
-  const { signer, keys, encryptedKey } = await unlockAndGenerate(ctx, project.id, input);
+  const { signer, keys, encryptedKey } = await unlockAndGenerate(ctx, project.id, input, { subjectDer: nameDer, sans });
   const issuer: Issuer = signer
     ? { kind: "ca", certificateDer: signer.ca.certificateDer, privatePkcs8: signer.privatePkcs8, privateKey: signer.privateKey }
     : { kind: "self", privatePkcs8: keys.privatePkcs8, privateKey: keys.privateKey };

@@ -89,7 +89,7 @@ export async function signCsr(ctx: PrincipalCtx, raw: unknown) {
   });
   const subjectProblem = decodeNameOrProblem(csr.subjectDer);
   if (subjectProblem) throw inCsr(subjectProblem);
-  const { ca, privatePkcs8, privateKey } = await unlockCa(ctx, project.id, input.caAlias, input.caPassword, input.usage);
+  const { ca, privatePkcs8, privateKey } = await unlockCa(ctx, project.id, input.caAlias, input.caPassword, input.usage, { subjectDer: csr.subjectDer, sans: csr.sans });
   let der: Buffer;
   let info: CertificateInfo;
   try {

@@ -194,6 +194,13 @@ describe("the Niagara seed, steps 1.1 and 1.3, through the use cases", () => {
       writeFileSync(pem("device"), text(client));
       expect(verifies("device")).toBe(true);
       expect(await fail(signCsr(owner, { projectId: t.projectA, csr: csr("sub"), caAlias: "root0", caPassword: "ca-password", usage: "CA", validityDays: "365" }))).toMatchObject({ code: "VALIDATION", fieldErrors: { caAlias: [expect.stringContaining('CA "root0" may issue only Client and Server certificates: its pathLenConstraint is 0')] } });
+      // But a CA of root0's own name (its new key, certified by the old one) is self-issued, not counted: signed, and what it signs verifies.
+      openssl(["req", "-new", "-key", key("rolled"), "-subj", "/CN=Root Zero", "-out", join(dir.dir, "rolled.csr")]);
+      const link = await signCsr(owner, { projectId: t.projectA, csr: Buffer.from(openssl(["req", "-in", join(dir.dir, "rolled.csr")])).toString("base64"), caAlias: "root0", caPassword: "ca-password", usage: "CA", validityDays: "365" });
+      writeFileSync(pem("rolled"), text(link));
+      openssl(["req", "-new", "-key", key("under-link"), "-subj", "/CN=under-link", "-out", join(dir.dir, "under-link.csr")]);
+      openssl(["x509", "-req", "-in", join(dir.dir, "under-link.csr"), "-CA", pem("rolled"), "-CAkey", join(dir.dir, "rolled.key"), "-days", "30", "-extfile", leafExt, "-out", pem("under-link")]);
+      expect(verifies("under-link", "rolled")).toBe(true);
       expect(await fail(signCsr(owner, { projectId: t.projectA, csr: csr("dev2"), caAlias: "inter0", caPassword: "ca-password", usage: "Client", validityDays: "365" }))).toMatchObject({ code: "VALIDATION", fieldErrors: { caAlias: [expect.stringContaining('"inter0" cannot issue certificates that verify: "root0" allows no CA certificate below it (pathLenConstraint 0), so nothing "inter0" issues would verify.')] } });
       // New, "Signed by": the same rule, at its own field, before any password is tried.
       expect(await fail(createEntry(owner, newEntry({ alias: "sub-new", usage: "CA", commonName: "Sub", signedBy: "root0", caPassword: "wrong" })))).toMatchObject({ code: "VALIDATION", fieldErrors: { signedBy: [expect.stringContaining("pathLenConstraint is 0")] } });
@@ -211,6 +218,43 @@ describe("the Niagara seed, steps 1.1 and 1.3, through the use cases", () => {
       expect(await fail(createEntry(owner, newEntry({ alias: "low", usage: "CA", commonName: "Low", signedBy: "mid", caPassword: "ca-password" })))).toMatchObject({ code: "VALIDATION", fieldErrors: { signedBy: [expect.stringContaining('"root1" allows one CA certificate below it (pathLenConstraint 1)')] } });
       await createEntry(owner, newEntry({ alias: "c-mid", usage: "Client", commonName: "c-mid", signedBy: "mid", caPassword: "ca-password" }));
       expect(await shield("c-mid")).toMatchObject({ shield: "green", code: "CHAIN_TRUSTED" });
+    } finally {
+      dir.cleanup();
+    }
+  });
+
+  it("keeps to a CA's name constraints as openssl verify does: the Certificate Signer and New refuse names outside them, before any password is tried", async () => {
+    const owner = await ctxFor(rt, t.ownerA.id);
+    const dir = opensslTempDir();
+    try {
+      const f = (name: string) => join(dir.dir, name);
+      for (const k of ["root", "db", "old", "ok"]) openssl(["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", f(`${k}.key`)]);
+      openssl(["req", "-new", "-x509", "-key", f("root.key"), "-subj", "/CN=Plant Root", "-days", "3650", "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign", "-addext", "nameConstraints=critical,permitted;DNS:plant.example,excluded;DNS:old.plant.example", "-out", f("root.pem")]);
+      await importIntoKeystore(owner, { projectId: t.projectA, kind: "pem-key", alias: "plant-root", file: certFileBase64(f("root.pem")), keyFile: Buffer.from(openssl(["pkey", "-in", f("root.key")])).toString("base64"), password: "ca-password", confirmPassword: "ca-password" });
+      const csr = (key: string, san: string) => Buffer.from(openssl(["req", "-new", "-key", f(`${key}.key`), "-subj", "/CN=db", "-addext", `subjectAltName=${san}`])).toString("base64");
+      const sign = (b64: string, caPassword: string) => signCsr(owner, { projectId: t.projectA, csr: b64, caAlias: "plant-root", caPassword, usage: "Server", validityDays: "365" });
+
+      // Outside, and excluded: refused at the CA field, whatever the password (it is never tried).
+      expect(await fail(sign(csr("db", "DNS:db.other.example"), "wrong"))).toMatchObject({
+        code: "VALIDATION",
+        fieldErrors: { caAlias: ['CA "plant-root" cannot vouch for this certificate: the DNS name "db.other.example" is outside its name constraints, which permit only DNS:plant.example. OpenSSL, mongod and the drivers would refuse it. Use names it permits, or sign with another CA.'] },
+      });
+      expect(await fail(sign(csr("old", "DNS:db.old.plant.example"), "ca-password"))).toMatchObject({ code: "VALIDATION", fieldErrors: { caAlias: [expect.stringContaining('the DNS name "db.old.plant.example" is excluded by its name constraint DNS:old.plant.example')] } });
+      // Inside: signed, and openssl verifies it against the constrained root.
+      const signed = await sign(csr("ok", "DNS:db.plant.example"), "ca-password");
+      writeFileSync(f("signed.pem"), text(signed));
+      expect(openssl(["verify", "-CAfile", f("root.pem"), f("signed.pem")])).toContain("OK");
+
+      // New, "Signed by": a Client whose CN is a host name outside the constraints (and no DNS name) would not verify either.
+      expect(await fail(createEntry(owner, newEntry({ alias: "c-host", usage: "Client", commonName: "db.other.example", signedBy: "plant-root", caPassword: "wrong" })))).toMatchObject({
+        code: "VALIDATION",
+        fieldErrors: { signedBy: [expect.stringContaining('the common name "db.other.example" (a host name, and the certificate has no DNS name) is outside its name constraints')] },
+      });
+      await createEntry(owner, newEntry({ alias: "c-device", usage: "Client", commonName: "device-7", signedBy: "plant-root", caPassword: "ca-password" }));
+      await createEntry(owner, newEntry({ alias: "s-db", usage: "Server", commonName: "db", sanDns: "db.plant.example", signedBy: "plant-root", caPassword: "ca-password" }));
+      expect((await listKeystore(owner, t.projectA, {})).items.map((e) => e.alias).sort()).toEqual(["c-device", "plant-root", "s-db"]);
+      // Nothing was refused for its password: the names were checked first.
+      expect((await auditTrail(rt)).filter((e) => e.action === "keystore.key_password_failed")).toEqual([]);
     } finally {
       dir.cleanup();
     }

@@ -4,8 +4,12 @@ import { evaluateTrust, pathAllowanceBelow, type TrustNode, type TrustResult } f
 import type { KeystoreEntryRecord, KeystoreRow, TrustRow } from "../../store/keystore-types";
 import type { StoreReader, StoreWriter } from "../../store/types";
 
-/** RFC 5280 §6.1: the same, non-empty name as subject and issuer (names are stored canonical, so equal strings). */
-export const isSelfIssued = (r: { subject: string; issuer: string }) => r.subject !== "" && r.subject === r.issuer;
+/**
+ * RFC 5280 §6.1: the same name as subject and issuer. Compared as stored, i.e. as openssl prints
+ * them (RFC 2253); OpenSSL compares canonical encodings (case and spaces folded), so two
+ * spellings of one name that openssl counts as self-issued are not counted so here.
+ */
+export const isSelfIssued = (r: { subject: string; issuer: string }) => r.subject === r.issuer;
 
 export const toTrustNode = (r: TrustRow | KeystoreRow | KeystoreEntryRecord): TrustNode => ({
   id: r.id,
@@ -32,16 +36,26 @@ export async function trustNodes(store: StoreReader, projectId: string): Promise
   return new Map((await store.keystore.trustRows(projectId)).map((r) => [r.id, toTrustNode(r)]));
 }
 
-/** pathAllowanceBelow for a CA entry, reading only the rows of its chain, not the whole project. */
-export async function pathAllowanceOf(store: StoreReader, ca: KeystoreEntryRecord): Promise<ReturnType<typeof pathAllowanceBelow>> {
-  const nodes = new Map<string, TrustNode>();
+/**
+ * A CA entry and the entries above it, as linked: the CA first, up to a self-signed certificate or
+ * a missing issuer (stopping where it loops). Reads only these rows, not the whole project.
+ */
+export async function issuerChain(store: StoreReader, ca: KeystoreEntryRecord): Promise<KeystoreEntryRecord[]> {
+  const chain: KeystoreEntryRecord[] = [];
+  const seen = new Set<string>();
   let cur: KeystoreEntryRecord | null = ca;
-  while (cur && !nodes.has(cur.id)) {
-    nodes.set(cur.id, toTrustNode(cur));
+  while (cur && !seen.has(cur.id)) {
+    seen.add(cur.id);
+    chain.push(cur);
     if (cur.selfSigned || !cur.issuerEntryId) break;
     cur = await store.keystore.get(cur.issuerEntryId);
   }
-  return pathAllowanceBelow(ca.id, nodes);
+  return chain;
+}
+
+/** pathAllowanceBelow for the first entry of an issuerChain. */
+export function pathAllowanceOf(chain: KeystoreEntryRecord[]): ReturnType<typeof pathAllowanceBelow> {
+  return pathAllowanceBelow(chain[0]!.id, new Map(chain.map((e) => [e.id, toTrustNode(e)])));
 }
 
 export const shieldOf = (id: string, nodes: Map<string, TrustNode>, now: Date): TrustResult => evaluateTrust(id, nodes, now);

@@ -102,7 +102,7 @@ export function makeKeystoreRepo(db: Database.Database): KeystoreWriter {
       return q(`SELECT ${LIGHT} FROM keystore_entries WHERE ${w.sql} ORDER BY ${order}`).all(...w.params).map(toRow);
     },
     async trustRows(projectId) {
-      const rows = q("SELECT id, alias, not_before, not_after, is_ca, trusted_anchor, self_signed, issuer_entry_id, signature_ok, path_len, subject = issuer AND subject <> '' FROM keystore_entries WHERE project_id = ?").raw().all(projectId) as unknown[][];
+      const rows = q("SELECT id, alias, not_before, not_after, is_ca, trusted_anchor, self_signed, issuer_entry_id, signature_ok, path_len, subject = issuer FROM keystore_entries WHERE project_id = ?").raw().all(projectId) as unknown[][];
       return rows.map((r) => ({
         id: r[0] as string, alias: r[1] as string, notBefore: r[2] as string, notAfter: r[3] as string, isCA: r[4] === 1,
         trustedAnchor: r[5] === 1, selfSigned: r[6] === 1, issuerEntryId: r[7] as string | null, signatureOk: r[8] === 1, pathLen: r[9] as number | null, selfIssued: r[10] === 1,

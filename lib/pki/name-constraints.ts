@@ -1,0 +1,289 @@
+import { DerError, decodeOid, hex, readChildren, readSingleTlv, type Tlv } from "./asn1";
+import { ipBytes, type SubjectAltNames } from "./extensions";
+import { decodeName, type NameAttribute } from "./names";
+
+// RFC 5280 §4.2.1.10 name constraints, decided as OpenSSL's verifier decides them (3.0,
+// crypto/x509/v3_ncons.c and check_name_constraints in x509_vfy.c), because that is what mongod
+// and the drivers run:
+// - every certificate of a chain is checked against the constraints of every CA above it, the
+//   trust anchor included; self-issued certificates are skipped unless they are the last one;
+// - checked are the subject (a directoryName), its emailAddress attributes (rfc822Name, which
+//   must be IA5String), every subjectAltName and — for the last certificate, when it has no DNS
+//   subjectAltName — each CN that looks like a host name (two labels or more);
+// - for each name, when a permitted subtree of its type exists one must match, and no excluded
+//   subtree of its type may match; constraints of a type the name is not are ignored;
+// - dNSName "example.com" matches it and any name below it, ".example.com" only names below it;
+//   rfc822Name "a@example.com" one mailbox, "example.com" its mailboxes, ".example.com" those of
+//   its subdomains; URI constraints apply to the host of `scheme://host…` (a URI without `//`
+//   cannot be checked, and fails); iPAddress is an address and a mask; directoryName matches
+//   names that begin with its RDNs (values compared case- and space-insensitively);
+// - a subtree with a minimum or maximum fails every name of its type (OpenSSL supports neither).
+
+export const NAME_CONSTRAINTS_OID = "2.5.29.30";
+const EMAIL_ADDRESS_OID = "1.2.840.113549.1.9.1";
+const COMMON_NAME_OID = "2.5.4.3";
+
+type Kind = "email" | "dns" | "dirName" | "uri" | "ip";
+const KIND_BY_TAG: Record<number, Kind> = { 0x81: "email", 0x82: "dns", 0xa4: "dirName", 0x86: "uri", 0x87: "ip" };
+const KIND_WORDS: Record<Kind, string> = { email: "email address", dns: "DNS name", dirName: "subject name", uri: "URI", ip: "IP address" };
+
+export type Subtree = {
+  kind: Kind | "unsupported";
+  /** As openssl x509 -text shows it, for messages: `DNS:example.com`, `IP:10.0.0.0/255.0.0.0`. */
+  text: string;
+  value: string;
+  /** iPAddress: address then mask. */
+  bytes?: Uint8Array;
+  /** directoryName: canonical RDNs. */
+  rdns?: string[];
+  /** A minimum other than 0, or a maximum: OpenSSL fails every name of this type. */
+  minMax: boolean;
+};
+export type NameConstraints = { permitted: Subtree[]; excluded: Subtree[] };
+
+/** The names a certificate is checked by. */
+export type CertificateNames = { subjectDer: Uint8Array; sans: SubjectAltNames };
+
+/** Where a chain breaks its name constraints, in words; null when it does not. */
+export type NameViolation = { message: string; name: string; constraint: string | null };
+
+/** The certificate's nameConstraints extension (null when it has none). DerError when it is malformed. */
+export function readNameConstraints(certDer: Uint8Array): NameConstraints | null {
+  const value = extensionValue(certDer, NAME_CONSTRAINTS_OID);
+  if (!value) return null;
+  const seq = readSingleTlv(value);
+  if (seq.tag !== 0x30) throw new DerError("nameConstraints must be a SEQUENCE");
+  const out: NameConstraints = { permitted: [], excluded: [] };
+  for (const part of readChildren(seq.content)) {
+    if (part.tag !== 0xa0 && part.tag !== 0xa1) throw new DerError("nameConstraints holds something other than permitted and excluded subtrees");
+    const list = part.tag === 0xa0 ? out.permitted : out.excluded;
+    for (const sub of readChildren(part.content)) list.push(readSubtree(sub));
+  }
+  return out;
+}
+
+function extensionValue(certDer: Uint8Array, oid: string): Uint8Array | null {
+  const cert = readSingleTlv(certDer);
+  const tbs = cert.tag === 0x30 ? readChildren(cert.content)[0] : undefined;
+  if (tbs?.tag !== 0x30) throw new DerError("not a certificate");
+  const exts = readChildren(tbs.content).find((t) => t.tag === 0xa3);
+  if (!exts) return null;
+  const list = readChildren(exts.content)[0];
+  if (list?.tag !== 0x30) throw new DerError("the extensions must be a SEQUENCE");
+  for (const ext of readChildren(list.content)) {
+    const e = ext.tag === 0x30 ? readChildren(ext.content) : [];
+    if (e[0]?.tag === 0x06 && decodeOid(e[0].content) === oid) {
+      const v = e.at(-1);
+      if (v?.tag !== 0x04) throw new DerError("an extension's value must be an OCTET STRING");
+      return v.content;
+    }
+  }
+  return null;
+}
+
+function readSubtree(sub: Tlv): Subtree {
+  const parts = sub.tag === 0x30 ? readChildren(sub.content) : [];
+  const base = parts[0];
+  if (!base) throw new DerError("a GeneralSubtree must hold a name");
+  const rest = parts.slice(1);
+  // minimum [0] DEFAULT 0 (present only when it is not 0 in DER), maximum [1].
+  const minMax = rest.some((t) => t.tag === 0x81 || (t.tag === 0x80 && t.content.some((b) => b !== 0)));
+  const kind = KIND_BY_TAG[base.tag];
+  const ascii = () => Array.from(base.content, (b) => String.fromCharCode(b)).join("");
+  switch (kind) {
+    case "email":
+      return { kind, value: ascii(), text: `email:${ascii()}`, minMax };
+    case "dns":
+      return { kind, value: ascii(), text: `DNS:${ascii()}`, minMax };
+    case "uri":
+      return { kind, value: ascii(), text: `URI:${ascii()}`, minMax };
+    case "ip": {
+      const b = base.content;
+      const half = b.length / 2;
+      const show = (x: Uint8Array) => (x.length === 4 ? [...x].join(".") : (hex(x, false).match(/.{4}/g) ?? []).join(":"));
+      const text = b.length === 8 || b.length === 32 ? `IP:${show(b.subarray(0, half))}/${show(b.subarray(half))}` : `IP:<${b.length} bytes>`;
+      return { kind, value: text.slice(3), text, bytes: b, minMax };
+    }
+    case "dirName": {
+      const name = readChildren(base.content)[0];
+      if (name?.tag !== 0x30) throw new DerError("a directoryName must hold a Name");
+      const rdns = canonicalRdns(decodeName(name.raw));
+      return { kind, value: rdns.join(","), text: `DirName:${rdns.join(",")}`, rdns, minMax };
+    }
+    default:
+      return { kind: "unsupported", value: "", text: `a name form of tag 0x${base.tag.toString(16)}`, minMax };
+  }
+}
+
+// x509_name_canon: string values as UTF-8, ASCII lower-cased, leading and trailing white space
+// dropped and inner runs of it made one space; other values as their DER. The members of one RDN
+// are a SET, so their order does not matter.
+const CANON_TAGS = new Set([0x0c, 0x13, 0x14, 0x16, 0x1a, 0x1c, 0x1e]);
+function canonicalRdns(rdns: NameAttribute[][]): string[] {
+  return rdns.map((rdn) =>
+    rdn
+      .map((a) => `${a.oid}=${CANON_TAGS.has(a.tag) && a.text !== undefined ? a.text.replace(/[A-Z]/g, (c) => c.toLowerCase()).replace(/^[ \t\n\v\f\r]+|[ \t\n\v\f\r]+$/g, "").replace(/[ \t\n\v\f\r]+/g, " ") : `#${hex(a.der)}`}`)
+      .sort()
+      .join("+"),
+  );
+}
+
+type Name = { kind: Kind; value: string; bytes?: Uint8Array; rdns?: string[] };
+
+const lower = (s: string) => s.replace(/[A-Z]/g, (c) => c.toLowerCase());
+
+/** One name against one subtree of its kind: "match", "no" or why it cannot be decided (a failure). */
+function matchOne(name: Name, base: Subtree): "match" | "no" | string {
+  switch (name.kind) {
+    case "dns": {
+      const b = lower(base.value);
+      const n = lower(name.value);
+      if (b === "") return "match";
+      if (n.length < b.length) return "no";
+      if (n.length > b.length && b[0] !== "." && n[n.length - b.length - 1] !== ".") return "no";
+      return n.endsWith(b) ? "match" : "no";
+    }
+    case "email": {
+      const b = base.value;
+      const n = name.value;
+      const at = n.lastIndexOf("@");
+      if (at < 0) return `"${n}" is not an email address`;
+      const bat = b.lastIndexOf("@");
+      if (bat < 0 && b.startsWith(".")) return n.length > b.length && lower(n.slice(-b.length)) === lower(b) ? "match" : "no";
+      if (bat > 0 && b.slice(0, bat) !== n.slice(0, at)) return "no"; // the local part, case-sensitively
+      return lower(b.slice(bat + 1)) === lower(n.slice(at + 1)) ? "match" : "no";
+    }
+    case "uri": {
+      // nc_uri: the host runs from after the first "://" to the next ':' anywhere (a port, or
+      // OpenSSL's reading of a ':' in the path), else to the next '/'.
+      const u = name.value;
+      const colon = u.indexOf(":");
+      const start = colon + 3;
+      const noHost = `the URI "${u}" has no host (scheme://host), so OpenSSL cannot check it against name constraints`;
+      if (colon < 0 || !u.startsWith("//", colon + 1)) return noHost;
+      let end = u.indexOf(":", start);
+      if (end < 0) end = u.indexOf("/", start);
+      if (end < 0) end = u.length;
+      if (end === start) return noHost;
+      const host = lower(u.slice(start, end));
+      const b = lower(base.value);
+      if (b.startsWith(".")) return host.length > b.length && host.endsWith(b) ? "match" : "no";
+      return host === b ? "match" : "no";
+    }
+    case "ip": {
+      const n = name.bytes!;
+      const b = base.bytes!;
+      if (!(b.length === 8 || b.length === 32)) return `the constraint ${base.text} is not an address and a mask`;
+      if (n.length * 2 !== b.length) return "no";
+      for (let i = 0; i < n.length; i++) if ((n[i]! & b[n.length + i]!) !== (b[i]! & b[n.length + i]!)) return "no";
+      return "match";
+    }
+    case "dirName": {
+      const b = base.rdns!;
+      const n = name.rdns!;
+      return b.length <= n.length && b.every((r, i) => r === n[i]) ? "match" : "no";
+    }
+  }
+}
+
+/** nc_match: null when the name passes, or why not. */
+function checkName(name: Name, nc: NameConstraints, shown: string): NameViolation | null {
+  const ofKind = (list: Subtree[]) => list.filter((s) => s.kind === name.kind);
+  const minMax = (s: Subtree): NameViolation => ({ name: shown, constraint: s.text, message: `its name constraint ${s.text} has a minimum or maximum, which OpenSSL does not support, so no ${KIND_WORDS[name.kind]} verifies under it` });
+  const permitted = ofKind(nc.permitted);
+  if (permitted.length) {
+    let matched = false;
+    for (const s of permitted) {
+      if (s.minMax) return minMax(s);
+      if (matched) continue;
+      const r = matchOne(name, s);
+      if (r === "match") matched = true;
+      else if (r !== "no") return { name: shown, constraint: s.text, message: r };
+    }
+    if (!matched) return { name: shown, constraint: null, message: `${shown} is outside its name constraints, which permit only ${permitted.map((s) => s.text).join(", ")}` };
+  }
+  for (const s of ofKind(nc.excluded)) {
+    if (s.minMax) return minMax(s);
+    const r = matchOne(name, s);
+    if (r === "match") return { name: shown, constraint: s.text, message: `${shown} is excluded by its name constraint ${s.text}` };
+    if (r !== "no") return { name: shown, constraint: s.text, message: r };
+  }
+  return null;
+}
+
+// cn2dnsid: a CN counts as a host name when it has two labels or more of [A-Za-z0-9_-], with no
+// '-' or '.' first or last and none next to a '.'.
+function cnAsHost(cn: string): string | null {
+  const s = cn.endsWith("\0") ? cn.slice(0, -1) : cn;
+  let dotted = false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i]!;
+    if (/[A-Za-z0-9_]/.test(c)) continue;
+    if (i > 0 && i < s.length - 1) {
+      if (c === "-") continue;
+      if (c === "." && s[i + 1] !== "." && s[i - 1] !== "-" && s[i + 1] !== "-") {
+        dotted = true;
+        continue;
+      }
+    }
+    return null;
+  }
+  return dotted ? s : null;
+}
+
+/**
+ * NAME_CONSTRAINTS_check (and, for the last certificate of a chain, NAME_CONSTRAINTS_check_CN):
+ * null when `cert` passes the constraints `nc`, or the first name that does not.
+ */
+export function checkNameConstraints(cert: CertificateNames, nc: NameConstraints, last: boolean): NameViolation | null {
+  const rdns = decodeName(cert.subjectDer);
+  const attrs = rdns.flat();
+  const names: [Name, string][] = [];
+  if (attrs.length) {
+    const canon = canonicalRdns(rdns);
+    names.push([{ kind: "dirName", value: canon.join(","), rdns: canon }, "the subject"]);
+    for (const a of attrs.filter((x) => x.oid === EMAIL_ADDRESS_OID)) {
+      if (a.tag !== 0x16) return { name: "the subject's emailAddress", constraint: null, message: "the subject's emailAddress is not an IA5String, so OpenSSL cannot check it against name constraints" };
+      names.push([{ kind: "email", value: a.text ?? "" }, `the subject's emailAddress "${a.text}"`]);
+    }
+  }
+  for (const d of cert.sans.dns ?? []) names.push([{ kind: "dns", value: d }, `the DNS name "${d}"`]);
+  for (const e of cert.sans.email ?? []) names.push([{ kind: "email", value: e }, `the email address "${e}"`]);
+  for (const u of cert.sans.uri ?? []) names.push([{ kind: "uri", value: u }, `the URI "${u}"`]);
+  for (const ip of cert.sans.ip ?? []) names.push([{ kind: "ip", value: ip, bytes: ipBytes(ip) }, `the IP address ${ip}`]);
+  if (last && !(cert.sans.dns ?? []).length) {
+    for (const a of attrs.filter((x) => x.oid === COMMON_NAME_OID)) {
+      const host = a.text === undefined ? null : cnAsHost(a.text);
+      if (host) names.push([{ kind: "dns", value: host }, `the common name "${host}" (a host name, and the certificate has no DNS name)`]);
+    }
+  }
+  for (const [name, shown] of names) {
+    const v = checkName(name, nc, shown);
+    if (v) return v;
+  }
+  return null;
+}
+
+export type ChainLink = CertificateNames & { alias: string; selfIssued: boolean; constraints: NameConstraints | null };
+
+/**
+ * check_name_constraints for a certificate about to be issued under `chain` (the issuing CA first,
+ * up to the root): null when it and the chain pass every CA's name constraints, or which CA's
+ * constraints a name breaks. `brokenChain` says the chain itself breaks them (nothing the CA
+ * issues could verify).
+ */
+export function nameConstraintViolation(issued: CertificateNames, chain: ChainLink[]): (NameViolation & { ca: string; brokenChain: boolean; subject: string }) | null {
+  const subjects: { names: CertificateNames; label: string; index: number }[] = [{ names: issued, label: "the certificate", index: -1 }];
+  chain.forEach((c, i) => {
+    if (!c.selfIssued) subjects.push({ names: c, label: `"${c.alias}"`, index: i });
+  });
+  for (const s of subjects) {
+    for (let j = s.index + 1; j < chain.length; j++) {
+      const nc = chain[j]!.constraints;
+      if (!nc) continue;
+      const v = checkNameConstraints(s.names, nc, s.index === -1);
+      if (v) return { ...v, ca: chain[j]!.alias, brokenChain: s.index >= 0, subject: s.label };
+    }
+  }
+  return null;
+}
