@@ -65,6 +65,12 @@ export function validateSans(sans: SubjectAltNames, usage: CertificateUsage): vo
 /** An IPv4 or IPv6 address as its 4 or 16 bytes (as in an iPAddress GeneralName). */
 export function ipBytes(ip: string): Uint8Array {
   if (isIP(ip) === 4) return Uint8Array.from(ip.split(".").map(Number));
+  // IPv6 may end in a dotted IPv4 address (::ffff:10.0.0.1): that is its last two groups.
+  const dotted = /^(.*:)(\d+\.\d+\.\d+\.\d+)$/.exec(ip);
+  if (dotted) {
+    const [a, b, c, d] = dotted[2]!.split(".").map(Number) as [number, number, number, number];
+    ip = `${dotted[1]}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
   // IPv6: expand "::" and write 8 groups of 16 bits.
   const [head, tail] = ip.includes("::") ? ip.split("::") : [ip, undefined];
   const h = head ? head.split(":") : [];

@@ -1,6 +1,8 @@
+import { isIP } from "node:net";
+import { GatehouseError } from "../errors";
 import { DerError, decodeOid, hex, readChildren, readSingleTlv, type Tlv } from "./asn1";
 import { ipBytes, type SubjectAltNames } from "./extensions";
-import { decodeName, type NameAttribute } from "./names";
+import { decodeName, formatRfc2253, type NameAttribute } from "./names";
 
 // RFC 5280 §4.2.1.10 name constraints, decided as OpenSSL's verifier decides them (3.0,
 // crypto/x509/v3_ncons.c and check_name_constraints in x509_vfy.c), because that is what mongod
@@ -24,6 +26,9 @@ const EMAIL_ADDRESS_OID = "1.2.840.113549.1.9.1";
 const COMMON_NAME_OID = "2.5.4.3";
 
 type Kind = "email" | "dns" | "dirName" | "uri" | "ip";
+// GeneralName's forms: otherName [0], rfc822Name [1], dNSName [2], x400Address [3],
+// directoryName [4], ediPartyName [5], URI [6], iPAddress [7], registeredID [8].
+const GENERAL_NAME_TAGS = new Set([0xa0, 0x81, 0x82, 0xa3, 0xa4, 0xa5, 0x86, 0x87, 0x88]);
 const KIND_BY_TAG: Record<number, Kind> = { 0x81: "email", 0x82: "dns", 0xa4: "dirName", 0x86: "uri", 0x87: "ip" };
 const KIND_WORDS: Record<Kind, string> = { email: "email address", dns: "DNS name", dirName: "subject name", uri: "URI", ip: "IP address" };
 
@@ -54,10 +59,15 @@ export function readNameConstraints(certDer: Uint8Array): NameConstraints | null
   const seq = readSingleTlv(value);
   if (seq.tag !== 0x30) throw new DerError("nameConstraints must be a SEQUENCE");
   const out: NameConstraints = { permitted: [], excluded: [] };
-  for (const part of readChildren(seq.content)) {
-    if (part.tag !== 0xa0 && part.tag !== 0xa1) throw new DerError("nameConstraints holds something other than permitted and excluded subtrees");
+  const parts = readChildren(seq.content);
+  // [0] permitted, then [1] excluded, each at most once (OpenSSL refuses any other shape, and with
+  // it the whole certificate).
+  if (parts.some((p, i) => (p.tag !== 0xa0 && p.tag !== 0xa1) || (i > 0 && p.tag <= parts[i - 1]!.tag))) throw new DerError("nameConstraints must hold permitted subtrees, then excluded subtrees, each at most once");
+  for (const part of parts) {
     const list = part.tag === 0xa0 ? out.permitted : out.excluded;
-    for (const sub of readChildren(part.content)) list.push(readSubtree(sub));
+    const subs = readChildren(part.content);
+    if (!subs.length) throw new DerError("a list of subtrees in nameConstraints is empty");
+    for (const sub of subs) list.push(readSubtree(sub));
   }
   return out;
 }
@@ -88,6 +98,8 @@ function readSubtree(sub: Tlv): Subtree {
   const rest = parts.slice(1);
   // minimum [0] DEFAULT 0 (present only when it is not 0 in DER), maximum [1].
   const minMax = rest.some((t) => t.tag === 0x81 || (t.tag === 0x80 && t.content.some((b) => b !== 0)));
+  if (rest.length > 2 || rest.some((t) => t.tag !== 0x80 && t.tag !== 0x81)) throw new DerError("a GeneralSubtree holds something other than a name, a minimum and a maximum");
+  if (!GENERAL_NAME_TAGS.has(base.tag)) throw new DerError(`a name constraint has a name form of tag 0x${base.tag.toString(16)}, which is no GeneralName`);
   const kind = KIND_BY_TAG[base.tag];
   const ascii = () => Array.from(base.content, (b) => String.fromCharCode(b)).join("");
   switch (kind) {
@@ -105,10 +117,19 @@ function readSubtree(sub: Tlv): Subtree {
       return { kind, value: text.slice(3), text, bytes: b, minMax };
     }
     case "dirName": {
-      const name = readChildren(base.content)[0];
-      if (name?.tag !== 0x30) throw new DerError("a directoryName must hold a Name");
-      const rdns = canonicalRdns(decodeName(name.raw));
-      return { kind, value: rdns.join(","), text: `DirName:${rdns.join(",")}`, rdns, minMax };
+      const inner = readChildren(base.content);
+      const name = inner[0];
+      if (inner.length !== 1 || name?.tag !== 0x30) throw new DerError("a directoryName must hold one Name");
+      let rdns: string[];
+      let shown: string;
+      try {
+        rdns = canonicalRdns(decodeName(name.raw));
+        shown = formatRfc2253(name.raw);
+      } catch (err) {
+        if (err instanceof GatehouseError) throw new DerError(`a directoryName constraint is not a valid name (${err.message})`);
+        throw err;
+      }
+      return { kind, value: shown, text: `DirName:${shown}`, rdns, minMax };
     }
     default:
       return { kind: "unsupported", value: "", text: `a name form of tag 0x${base.tag.toString(16)}`, minMax };
@@ -120,11 +141,13 @@ function readSubtree(sub: Tlv): Subtree {
 // are a SET, so their order does not matter.
 const CANON_TAGS = new Set([0x0c, 0x13, 0x14, 0x16, 0x1a, 0x1c, 0x1e]);
 function canonicalRdns(rdns: NameAttribute[][]): string[] {
+  // Each RDN as one string that cannot collide with another: a JSON array of [oid, kind, value].
   return rdns.map((rdn) =>
-    rdn
-      .map((a) => `${a.oid}=${CANON_TAGS.has(a.tag) && a.text !== undefined ? a.text.replace(/[A-Z]/g, (c) => c.toLowerCase()).replace(/^[ \t\n\v\f\r]+|[ \t\n\v\f\r]+$/g, "").replace(/[ \t\n\v\f\r]+/g, " ") : `#${hex(a.der)}`}`)
-      .sort()
-      .join("+"),
+    JSON.stringify(
+      rdn
+        .map((a) => (CANON_TAGS.has(a.tag) && a.text !== undefined ? [a.oid, "s", a.text.replace(/[A-Z]/g, (c) => c.toLowerCase()).replace(/^[ \t\n\v\f\r]+|[ \t\n\v\f\r]+$/g, "").replace(/[ \t\n\v\f\r]+/g, " ")] : [a.oid, "d", hex(a.der)]))
+        .sort((x, y) => (JSON.stringify(x) < JSON.stringify(y) ? -1 : 1)),
+    ),
   );
 }
 
@@ -171,8 +194,9 @@ function matchOne(name: Name, base: Subtree): "match" | "no" | string {
       return host === b ? "match" : "no";
     }
     case "ip": {
-      const n = name.bytes!;
+      const n = name.bytes;
       const b = base.bytes!;
+      if (!n || (n.length !== 4 && n.length !== 16)) return `the IP address ${name.value} is neither IPv4 nor IPv6, so OpenSSL cannot check it against name constraints`;
       if (!(b.length === 8 || b.length === 32)) return `the constraint ${base.text} is not an address and a mask`;
       if (n.length * 2 !== b.length) return "no";
       for (let i = 0; i < n.length; i++) if ((n[i]! & b[n.length + i]!) !== (b[i]! & b[n.length + i]!)) return "no";
@@ -214,7 +238,7 @@ function checkName(name: Name, nc: NameConstraints, shown: string): NameViolatio
 // cn2dnsid: a CN counts as a host name when it has two labels or more of [A-Za-z0-9_-], with no
 // '-' or '.' first or last and none next to a '.'.
 function cnAsHost(cn: string): string | null {
-  const s = cn.endsWith("\0") ? cn.slice(0, -1) : cn;
+  const s = cn;
   let dotted = false;
   for (let i = 0; i < s.length; i++) {
     const c = s[i]!;
@@ -241,7 +265,7 @@ export function checkNameConstraints(cert: CertificateNames, nc: NameConstraints
   const names: [Name, string][] = [];
   if (attrs.length) {
     const canon = canonicalRdns(rdns);
-    names.push([{ kind: "dirName", value: canon.join(","), rdns: canon }, "the subject"]);
+    names.push([{ kind: "dirName", value: canon.join(","), rdns: canon }, `the subject "${formatRfc2253(cert.subjectDer)}"`]);
     for (const a of attrs.filter((x) => x.oid === EMAIL_ADDRESS_OID)) {
       if (a.tag !== 0x16) return { name: "the subject's emailAddress", constraint: null, message: "the subject's emailAddress is not an IA5String, so OpenSSL cannot check it against name constraints" };
       names.push([{ kind: "email", value: a.text ?? "" }, `the subject's emailAddress "${a.text}"`]);
@@ -250,11 +274,15 @@ export function checkNameConstraints(cert: CertificateNames, nc: NameConstraints
   for (const d of cert.sans.dns ?? []) names.push([{ kind: "dns", value: d }, `the DNS name "${d}"`]);
   for (const e of cert.sans.email ?? []) names.push([{ kind: "email", value: e }, `the email address "${e}"`]);
   for (const u of cert.sans.uri ?? []) names.push([{ kind: "uri", value: u }, `the URI "${u}"`]);
-  for (const ip of cert.sans.ip ?? []) names.push([{ kind: "ip", value: ip, bytes: ipBytes(ip) }, `the IP address ${ip}`]);
+  // SAN addresses come as text (sansOf); one of another length than 4 or 16 bytes does not read back.
+  for (const ip of cert.sans.ip ?? []) names.push([{ kind: "ip", value: ip, bytes: isIP(ip) ? ipBytes(ip) : undefined }, `the IP address ${ip}`]);
   if (last && !(cert.sans.dns ?? []).length) {
     for (const a of attrs.filter((x) => x.oid === COMMON_NAME_OID)) {
-      const host = a.text === undefined ? null : cnAsHost(a.text);
-      if (host) names.push([{ kind: "dns", value: host }, `the common name "${host}" (a host name, and the certificate has no DNS name)`]);
+      if (a.text === undefined) return { name: "the common name", constraint: null, message: "the common name is not a text value, so OpenSSL cannot check it against name constraints" };
+      const cn = a.text.replace(/\0+$/, "");
+      if (cn.includes("\0")) return { name: "the common name", constraint: null, message: "the common name holds a NUL character, so OpenSSL cannot check it against name constraints" };
+      const host = cnAsHost(cn);
+      if (host) names.push([{ kind: "dns", value: host }, `the common name "${host}" (a host name, checked as one because the certificate has no DNS name)`]);
     }
   }
   for (const [name, shown] of names) {
@@ -273,10 +301,13 @@ export type ChainLink = CertificateNames & { alias: string; selfIssued: boolean;
  * issues could verify).
  */
 export function nameConstraintViolation(issued: CertificateNames, chain: ChainLink[]): (NameViolation & { ca: string; brokenChain: boolean; subject: string }) | null {
-  const subjects: { names: CertificateNames; label: string; index: number }[] = [{ names: issued, label: "the certificate", index: -1 }];
+  // The chain first, from the top, as OpenSSL checks it: when the chain itself breaks them, that
+  // is what to say, not that the new names should change.
+  const subjects: { names: CertificateNames; label: string; index: number }[] = [];
   chain.forEach((c, i) => {
-    if (!c.selfIssued) subjects.push({ names: c, label: `"${c.alias}"`, index: i });
+    if (!c.selfIssued) subjects.unshift({ names: c, label: `"${c.alias}"`, index: i });
   });
+  subjects.push({ names: issued, label: "the certificate", index: -1 });
   for (const s of subjects) {
     for (let j = s.index + 1; j < chain.length; j++) {
       const nc = chain[j]!.constraints;

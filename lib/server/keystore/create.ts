@@ -72,7 +72,7 @@ function assertPathAllows(chain: KeystoreEntryRecord[], usage: CertificateUsage,
  * RFC 5280 §4.2.1.10, as `openssl verify` applies it (lib/pki/name-constraints.ts): the names of
  * the certificate to be issued — and of the CAs in the chain — must be within the name
  * constraints of every CA above them. What would not verify is not issued. Most chains have no
- * constraints at all: only then are the chain's certificates parsed for their names.
+ * constraints at all: the chain's certificates are parsed for their names only when one has some.
  */
 function assertNamesAllowed(chain: KeystoreEntryRecord[], names: CertificateNames, field: string) {
   const ca = chain[0]!;

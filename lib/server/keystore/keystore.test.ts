@@ -248,7 +248,7 @@ describe("the Niagara seed, steps 1.1 and 1.3, through the use cases", () => {
       // New, "Signed by": a Client whose CN is a host name outside the constraints (and no DNS name) would not verify either.
       expect(await fail(createEntry(owner, newEntry({ alias: "c-host", usage: "Client", commonName: "db.other.example", signedBy: "plant-root", caPassword: "wrong" })))).toMatchObject({
         code: "VALIDATION",
-        fieldErrors: { signedBy: [expect.stringContaining('the common name "db.other.example" (a host name, and the certificate has no DNS name) is outside its name constraints')] },
+        fieldErrors: { signedBy: [expect.stringContaining('the common name "db.other.example" (a host name, checked as one because the certificate has no DNS name) is outside its name constraints')] },
       });
       await createEntry(owner, newEntry({ alias: "c-device", usage: "Client", commonName: "device-7", signedBy: "plant-root", caPassword: "ca-password" }));
       await createEntry(owner, newEntry({ alias: "s-db", usage: "Server", commonName: "db", sanDns: "db.plant.example", signedBy: "plant-root", caPassword: "ca-password" }));
