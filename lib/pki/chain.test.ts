@@ -138,6 +138,26 @@ describe("trust shields", () => {
     });
   });
 
+  it("a name outside the constraints of its chain makes an otherwise green or yellow certificate red (NAME_CONSTRAINTS)", () => {
+    const nodes = new Map(
+      [
+        node("root", { isCA: true, trustedAnchor: true, selfSigned: true }),
+        node("outside", { issuerId: "root", nameViolation: '"root" does not permit it: the DNS name "x.other" is outside its name constraints' }),
+        node("inside", { issuerId: "root" }),
+        node("orphan-outside", { issuerId: "gone", nameViolation: "…" }),
+        node("expired-outside", { issuerId: "root", notAfter: new Date("2026-05-01"), nameViolation: "…" }),
+      ].map((n) => [n.id, n]),
+    );
+    expect(evaluateTrust("outside", nodes, NOW)).toMatchObject({ shield: "red", code: "NAME_CONSTRAINTS", reason: 'Outside the name constraints of its chain: "root" does not permit it: the DNS name "x.other" is outside its name constraints.' });
+    expect(evaluateTrust("outside", nodes, NOW).chain.map((l) => [l.alias, l.code])).toEqual([["outside", "NAME_CONSTRAINTS"], ["root", "TRUSTED_ANCHOR"]]);
+    expect(evaluateTrust("inside", nodes, NOW).shield).toBe("green");
+    expect(evaluateTrust("orphan-outside", nodes, NOW).code).toBe("NAME_CONSTRAINTS");
+    // Red for another reason stays that reason.
+    expect(evaluateTrust("expired-outside", nodes, NOW).code).toBe("EXPIRED");
+    const colours = shieldColours(nodes, NOW);
+    for (const id of nodes.keys()) expect([id, colours.get(id)]).toEqual([id, evaluateTrust(id, nodes, NOW).shield]);
+  });
+
   it("agree with the full walk on random graphs, whatever the order entries come in (loops, trusted CAs with issuers, limits)", () => {
     let seed = 7;
     const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
@@ -155,6 +175,7 @@ describe("trust shields", () => {
           pathLen: rand() < 0.4 ? pick([0, 1, 2]) : null,
           signatureOk: rand() < 0.95,
           notAfter: rand() < 0.05 ? new Date("2026-05-01") : new Date("2027-01-01"),
+          nameViolation: rand() < 0.1 ? "outside" : null,
         });
       });
       const full = new Map(list.map((n) => [n.id, n]));

@@ -2,7 +2,8 @@
 // green: the chain verifies, link by link, up to a CA the project trusts;
 // yellow: self-signed (and not itself a trusted CA), or the issuer is not in the store;
 // red: expired, not yet valid, a signature in the chain does not verify, an issuer in it is
-//   not a CA, or the chain has more CA certificates than a CA in it allows (pathLenConstraint).
+//   not a CA, the chain has more CA certificates than a CA in it allows (pathLenConstraint), or a
+//   name in it is outside the name constraints of a CA above it.
 // Each result carries a code and the reason in words, for the tooltip and the chain diagram.
 
 export type Shield = "green" | "yellow" | "red";
@@ -19,6 +20,7 @@ export type TrustCode =
   | "CHAIN_BROKEN"
   | "ISSUER_NOT_CA"
   | "PATH_TOO_LONG"
+  | "NAME_CONSTRAINTS"
   | "LOOP";
 
 export type TrustNode = {
@@ -37,6 +39,11 @@ export type TrustNode = {
    * pathLenConstraint, and neither does openssl.
    */
   selfIssued: boolean;
+  /**
+   * Why this certificate, or a CA in its chain, breaks the name constraints of a CA above it
+   * (lib/pki/name-constraints.ts; worked out by the caller, which has the certificates' names).
+   */
+  nameViolation?: string | null;
   /** The entry whose key verified this certificate's signature, if one in the store did. */
   issuerId: string | null;
   /** false when an issuer by name exists but its key does not verify the signature. */
@@ -55,6 +62,16 @@ function own(n: TrustNode, now: Date): Omit<Link, "id" | "alias"> | null {
 
 /** Walks from `id` up through issuers. Pure: callers load the nodes of the project once. */
 export function evaluateTrust(id: string, nodes: Map<string, TrustNode>, now: Date): TrustResult {
+  const r = walkTrust(id, nodes, now);
+  // A name outside a CA's constraints: whatever else the chain is, it does not verify (applied
+  // as shieldColours applies it, to a result that is not red already).
+  const violation = nodes.get(id)?.nameViolation;
+  if (!violation || r.shield === "red") return r;
+  const reason = `Outside the name constraints of its chain: ${violation}.`;
+  return { shield: "red", code: "NAME_CONSTRAINTS", reason, chain: r.chain.map((l, i) => (i === 0 ? { ...l, shield: "red", code: "NAME_CONSTRAINTS", reason } : l)) };
+}
+
+function walkTrust(id: string, nodes: Map<string, TrustNode>, now: Date): TrustResult {
   const chain: Link[] = [];
   const seen = new Set<string>();
   // RFC 5280 §4.2.1.9: the CA certificates between the current issuer and the certificate asked
@@ -179,6 +196,6 @@ export function shieldColours(nodes: Map<string, TrustNode>, now: Date): Map<str
   for (const id of nodes.keys()) colour(id);
   // Applied after the memo, never inherited: an issuer that is red for its own chain's length can
   // still be a good link in a shorter chain (one where its issuers were walked already).
-  for (const [id, c] of out) if (c !== "red" && tooLongFor(nodes.get(id)!)) out.set(id, "red");
+  for (const [id, c] of out) if (c !== "red" && (tooLongFor(nodes.get(id)!) || nodes.get(id)!.nameViolation)) out.set(id, "red");
   return out;
 }

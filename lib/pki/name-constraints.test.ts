@@ -5,7 +5,7 @@ import { openssl, opensslTempDir } from "@/test/support/openssl";
 import { parseCertificate } from "./certificate";
 import { CERTIFICATE_LABELS, fromPem } from "./pem";
 import { DerError } from "./asn1";
-import { nameConstraintViolation, readNameConstraints, type ChainLink } from "./name-constraints";
+import { nameConstraintViolation, readCertificateNames, readNameConstraints, type ChainLink } from "./name-constraints";
 
 // openssl verify is the oracle: certificates made by openssl under a name-constrained CA, each
 // verified by openssl and decided by nameConstraintViolation; the two must agree, case by case.
@@ -124,6 +124,9 @@ describe("name constraints, as openssl verify decides them", () => {
     const theirs = opensslVerdict(name);
     const info = parseCertificate(der(`${name}.pem`));
     const ours = nameConstraintViolation({ subjectDer: info.subjectDer, sans: info.sans }, [link("root", "root")]);
+    // The shields read the names with the DER reader: the same names as the full parser's.
+    const read = readCertificateNames(der(`${name}.pem`));
+    expect({ subject: Buffer.from(read.subjectDer).toString("hex"), sans: read.sans }).toEqual({ subject: info.subjectDer.toString("hex"), sans: info.sans });
     // The same verdict, for the same reason (openssl's errors 47, 48 and 53).
     const why = (m: string | undefined) => (m === undefined ? null : /permitted subtree|is outside/.test(m) ? "permitted" : /excluded/.test(m) ? "excluded" : /name syntax|cannot check/.test(m) ? "syntax" : m);
     expect({ ours: why(ours?.message), message: ours?.message }).toMatchObject({ ours: why(theirs ?? undefined) });

@@ -255,6 +255,23 @@ describe("the Niagara seed, steps 1.1 and 1.3, through the use cases", () => {
       expect((await listKeystore(owner, t.projectA, {})).items.map((e) => e.alias).sort()).toEqual(["c-device", "plant-root", "s-db"]);
       // Nothing was refused for its password: the names were checked first.
       expect((await auditTrail(rt)).filter((e) => e.action === "keystore.key_password_failed")).toEqual([]);
+
+      // The shields: certificates made elsewhere under the constrained root, imported. One outside
+      // the constraints is red (openssl refuses it), one inside green, and so is what the root issued here.
+      const leafExt = (san: string) => dir.file(`leaf-${san.replace(/\W/g, "")}.ext`, `basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\nsubjectAltName=${san}\n`);
+      for (const [name, san] of [["outside", "DNS:db.other.example"], ["inside", "DNS:api.plant.example"]] as const) {
+        openssl(["req", "-new", "-key", f("db.key"), "-subj", `/CN=${name}`, "-out", f(`${name}.csr`)]);
+        openssl(["x509", "-req", "-in", f(`${name}.csr`), "-CA", f("root.pem"), "-CAkey", f("root.key"), "-days", "30", "-extfile", leafExt(san), "-out", f(`${name}.pem`)]);
+        await importIntoKeystore(owner, { projectId: t.projectA, kind: "certificate", alias: name, file: certFileBase64(f(`${name}.pem`)) });
+      }
+      expect(() => openssl(["verify", "-CAfile", f("root.pem"), f("outside.pem")])).toThrow(/permitted subtree violation/);
+      expect(openssl(["verify", "-CAfile", f("root.pem"), f("inside.pem")])).toContain("OK");
+      expect(await shieldOfAlias(owner, "outside")).toMatchObject({ shield: "red", code: "NAME_CONSTRAINTS", reason: expect.stringContaining('"plant-root" does not permit it: the DNS name "db.other.example" is outside its name constraints, which permit only DNS:plant.example') });
+      for (const alias of ["inside", "s-db", "c-device", "plant-root"]) expect([alias, (await shieldOfAlias(owner, alias)).shield]).toEqual([alias, "green"]);
+      const red = await listKeystore(owner, t.projectA, { status: "red" });
+      expect([red.items.map((e) => e.alias), red.counts]).toEqual([["outside"], { green: 4, yellow: 0, red: 1 }]);
+      const outside = red.items[0]!;
+      expect((await getEntryDetails(owner, t.projectA, outside.id)).trust).toMatchObject({ shield: "red", code: "NAME_CONSTRAINTS" });
     } finally {
       dir.cleanup();
     }

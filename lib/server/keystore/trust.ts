@@ -1,5 +1,7 @@
 import "server-only";
+import { DerError } from "../../pki/asn1";
 import { signatureVerifies } from "../../pki/certificate";
+import { nameConstraintViolation, readCertificateNames, readNameConstraints, type CertificateNames, type NameConstraints } from "../../pki/name-constraints";
 import { evaluateTrust, pathAllowanceBelow, type TrustNode, type TrustResult } from "../../pki/chain";
 import type { KeystoreEntryRecord, KeystoreRow, TrustRow } from "../../store/keystore-types";
 import type { StoreReader, StoreWriter } from "../../store/types";
@@ -28,12 +30,82 @@ export const toTrustNode = (r: TrustRow | KeystoreRow | KeystoreEntryRecord): Tr
 /** The project's trust graph, light rows only; one query, walked in memory for every shield. */
 export async function trustGraph(store: StoreReader, projectId: string): Promise<{ rows: KeystoreRow[]; nodes: Map<string, TrustNode> }> {
   const rows = await store.keystore.rows(projectId);
-  return { rows, nodes: new Map(rows.map((r) => [r.id, toTrustNode(r)])) };
+  const nodes = new Map(rows.map((r) => [r.id, toTrustNode(r)]));
+  await attachNameViolations(store, nodes);
+  return { rows, nodes };
 }
 
 /** Only the trust columns (9 per entry, no sort): what the list page needs for shields and counts. */
 export async function trustNodes(store: StoreReader, projectId: string): Promise<Map<string, TrustNode>> {
-  return new Map((await store.keystore.trustRows(projectId)).map((r) => [r.id, toTrustNode(r)]));
+  const nodes = new Map((await store.keystore.trustRows(projectId)).map((r) => [r.id, toTrustNode(r)]));
+  await attachNameViolations(store, nodes);
+  return nodes;
+}
+
+/**
+ * Name constraints (RFC 5280 §4.2.1.10, as openssl verify applies them): sets `nameViolation` on
+ * every node whose names, or whose chain's, break the constraints of a CA above it. The project's
+ * CA certificates are read for the extension (a few, by id); only when one has it are the
+ * certificates below it read for their names. The chain is the one the shields walk: issuer links
+ * up to a self-signed certificate, past trusted CAs that have issuers.
+ */
+async function attachNameViolations(store: StoreReader, nodes: Map<string, TrustNode>): Promise<void> {
+  const caIds = [...nodes.values()].filter((n) => n.isCA).map((n) => n.id);
+  if (!caIds.length) return;
+  const caDers = await store.keystore.certificatesByIds(caIds);
+  const constraints = new Map<string, NameConstraints | string>();
+  for (const [id, der] of caDers) {
+    try {
+      const nc = readNameConstraints(der);
+      if (nc) constraints.set(id, nc);
+    } catch (err) {
+      if (!(err instanceof DerError)) throw err;
+      constraints.set(id, `"${nodes.get(id)!.alias}" has a nameConstraints extension that cannot be read (${err.message}), so nothing below it verifies`);
+    }
+  }
+  if (!constraints.size) return;
+  // Each entry with a constrained CA above it, and its chain (issuer first).
+  const below = new Map<string, string[]>();
+  for (const n of nodes.values()) {
+    const chain: string[] = [];
+    const seen = new Set([n.id]);
+    for (let cur = n; !cur.selfSigned && cur.issuerId && !seen.has(cur.issuerId) && nodes.has(cur.issuerId); ) {
+      cur = nodes.get(cur.issuerId)!;
+      seen.add(cur.id);
+      chain.push(cur.id);
+    }
+    if (chain.some((id) => constraints.has(id))) below.set(n.id, chain);
+  }
+  if (!below.size) return;
+  const involved = new Set([...below.keys(), ...[...below.values()].flat()]);
+  const ders = await store.keystore.certificatesByIds([...involved].filter((id) => !caDers.has(id)));
+  const names = new Map<string, CertificateNames | null>();
+  const namesOf = (id: string) => {
+    if (!names.has(id)) {
+      try {
+        names.set(id, readCertificateNames(caDers.get(id) ?? ders.get(id)!));
+      } catch (err) {
+        if (!(err instanceof DerError)) throw err;
+        names.set(id, null); // not readable here: the parser that stored it decided it is a certificate; no verdict
+      }
+    }
+    return names.get(id)!;
+  };
+  for (const [id, chain] of below) {
+    const unreadable = chain.map((c) => constraints.get(c)).find((c): c is string => typeof c === "string");
+    if (unreadable) {
+      nodes.get(id)!.nameViolation = unreadable;
+      continue;
+    }
+    const mine = namesOf(id);
+    const links = chain.map((c) => ({ id: c, names: namesOf(c) }));
+    if (!mine || links.some((l) => !l.names)) continue;
+    const v = nameConstraintViolation(
+      mine,
+      links.map((l) => ({ alias: nodes.get(l.id)!.alias, ...l.names!, selfIssued: nodes.get(l.id)!.selfIssued, constraints: (constraints.get(l.id) as NameConstraints | undefined) ?? null })),
+    );
+    if (v) nodes.get(id)!.nameViolation = v.brokenChain ? `${v.subject} breaks the name constraints of "${v.ca}": ${v.message}` : `"${v.ca}" does not permit it: ${v.message}`;
+  }
 }
 
 /**
