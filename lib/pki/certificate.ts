@@ -214,7 +214,8 @@ export function sansOf(altName: pkijs.AltName | pkijs.GeneralNames | undefined):
     else if (n.type === 6) out.uri.push(String(n.value));
     else if (n.type === 7) {
       const b = Buffer.from((n.value as asn1js.OctetString).valueBlock.valueHexView);
-      out.ip.push(b.length === 4 ? [...b].join(".") : (b.toString("hex").match(/.{4}/g) ?? []).map((g) => g.replace(/^0+(?=.)/, "")).join(":"));
+      // IPv4, IPv6, and anything else as plain hex (not an address: no name check reads it as one).
+      out.ip.push(b.length === 4 ? [...b].join(".") : b.length === 16 ? (b.toString("hex").match(/.{4}/g) ?? []).map((g) => g.replace(/^0+(?=.)/, "")).join(":") : b.toString("hex"));
     }
   }
   return out;

@@ -146,11 +146,15 @@ describe("trust shields", () => {
         node("inside", { issuerId: "root" }),
         node("orphan-outside", { issuerId: "gone", nameViolation: "…" }),
         node("expired-outside", { issuerId: "root", notAfter: new Date("2026-05-01"), nameViolation: "…" }),
+        // Below a CA that is itself outside: the link marked is that CA's.
+        node("bad-ca", { isCA: true, issuerId: "root", nameViolation: '"bad-ca" breaks…', nameViolationAt: "bad-ca" }),
+        node("under-bad-ca", { issuerId: "bad-ca", nameViolation: '"bad-ca" breaks…', nameViolationAt: "bad-ca" }),
       ].map((n) => [n.id, n]),
     );
-    expect(evaluateTrust("outside", nodes, NOW)).toMatchObject({ shield: "red", code: "NAME_CONSTRAINTS", reason: 'Outside the name constraints of its chain: "root" does not permit it: the DNS name "x.other" is outside its name constraints.' });
+    expect(evaluateTrust("outside", nodes, NOW)).toMatchObject({ shield: "red", code: "NAME_CONSTRAINTS", reason: 'Name constraints: "root" does not permit it: the DNS name "x.other" is outside its name constraints.' });
     expect(evaluateTrust("outside", nodes, NOW).chain.map((l) => [l.alias, l.code])).toEqual([["outside", "NAME_CONSTRAINTS"], ["root", "TRUSTED_ANCHOR"]]);
     expect(evaluateTrust("inside", nodes, NOW).shield).toBe("green");
+    expect(evaluateTrust("under-bad-ca", nodes, NOW).chain.map((l) => [l.alias, l.shield])).toEqual([["under-bad-ca", "green"], ["bad-ca", "red"], ["root", "green"]]);
     expect(evaluateTrust("orphan-outside", nodes, NOW).code).toBe("NAME_CONSTRAINTS");
     // Red for another reason stays that reason.
     expect(evaluateTrust("expired-outside", nodes, NOW).code).toBe("EXPIRED");

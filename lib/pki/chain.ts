@@ -44,6 +44,8 @@ export type TrustNode = {
    * (lib/pki/name-constraints.ts; worked out by the caller, which has the certificates' names).
    */
   nameViolation?: string | null;
+  /** The entry at fault when it is a CA in the chain (or the CA with unreadable constraints), not this one. */
+  nameViolationAt?: string | null;
   /** The entry whose key verified this certificate's signature, if one in the store did. */
   issuerId: string | null;
   /** false when an issuer by name exists but its key does not verify the signature. */
@@ -65,10 +67,12 @@ export function evaluateTrust(id: string, nodes: Map<string, TrustNode>, now: Da
   const r = walkTrust(id, nodes, now);
   // A name outside a CA's constraints: whatever else the chain is, it does not verify (applied
   // as shieldColours applies it, to a result that is not red already).
-  const violation = nodes.get(id)?.nameViolation;
-  if (!violation || r.shield === "red") return r;
-  const reason = `Outside the name constraints of its chain: ${violation}.`;
-  return { shield: "red", code: "NAME_CONSTRAINTS", reason, chain: r.chain.map((l, i) => (i === 0 ? { ...l, shield: "red", code: "NAME_CONSTRAINTS", reason } : l)) };
+  const n = nodes.get(id);
+  if (!n?.nameViolation || r.shield === "red") return r;
+  const reason = `Name constraints: ${n.nameViolation}.`;
+  // The link marked is the certificate at fault: this one, or a CA in its chain.
+  const at = r.chain.some((l) => l.id === n.nameViolationAt) ? n.nameViolationAt : id;
+  return { shield: "red", code: "NAME_CONSTRAINTS", reason, chain: r.chain.map((l) => (l.id === at ? { ...l, shield: "red", code: "NAME_CONSTRAINTS", reason } : l)) };
 }
 
 function walkTrust(id: string, nodes: Map<string, TrustNode>, now: Date): TrustResult {

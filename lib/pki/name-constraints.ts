@@ -22,6 +22,8 @@ import { decodeName, formatRfc2253, type NameAttribute } from "./names";
 // - a subtree with a minimum or maximum fails every name of its type (OpenSSL supports neither).
 
 export const NAME_CONSTRAINTS_OID = "2.5.29.30";
+/** Its DER (06 03 55 1D 1E): a certificate without these bytes has no nameConstraints extension. */
+export const NAME_CONSTRAINTS_OID_DER = Uint8Array.from([0x06, 0x03, 0x55, 0x1d, 0x1e]);
 const SUBJECT_ALT_NAME_OID = "2.5.29.17";
 const EMAIL_ADDRESS_OID = "1.2.840.113549.1.9.1";
 const COMMON_NAME_OID = "2.5.4.3";
@@ -241,9 +243,10 @@ function matchOne(name: Name, base: Subtree): "match" | "no" | string {
 }
 
 /** nc_match: null when the name passes, or why not. */
-function checkName(name: Name, nc: NameConstraints, shown: string): NameViolation | null {
+function checkName(name: Name, nc: NameConstraints, label: () => string): NameViolation | null {
+  const shown = (): string => label();
   const ofKind = (list: Subtree[]) => list.filter((s) => s.kind === name.kind);
-  const minMax = (s: Subtree): NameViolation => ({ name: shown, constraint: s.text, message: `its name constraint ${s.text} has a minimum or maximum, which OpenSSL does not support, so no ${KIND_WORDS[name.kind]} verifies under it` });
+  const minMax = (s: Subtree): NameViolation => ({ name: shown(), constraint: s.text, message: `its name constraint ${s.text} has a minimum or maximum, which OpenSSL does not support, so no ${KIND_WORDS[name.kind]} verifies under it` });
   const permitted = ofKind(nc.permitted);
   if (permitted.length) {
     let matched = false;
@@ -252,15 +255,15 @@ function checkName(name: Name, nc: NameConstraints, shown: string): NameViolatio
       if (matched) continue;
       const r = matchOne(name, s);
       if (r === "match") matched = true;
-      else if (r !== "no") return { name: shown, constraint: s.text, message: r };
+      else if (r !== "no") return { name: shown(), constraint: s.text, message: r };
     }
-    if (!matched) return { name: shown, constraint: null, message: `${shown} is outside its name constraints, which permit only ${permitted.map((s) => s.text).join(", ")}` };
+    if (!matched) return { name: shown(), constraint: null, message: `${shown()} is outside its name constraints, which permit only ${permitted.map((s) => s.text).join(", ")}` };
   }
   for (const s of ofKind(nc.excluded)) {
     if (s.minMax) return minMax(s);
     const r = matchOne(name, s);
-    if (r === "match") return { name: shown, constraint: s.text, message: `${shown} is excluded by its name constraint ${s.text}` };
-    if (r !== "no") return { name: shown, constraint: s.text, message: r };
+    if (r === "match") return { name: shown(), constraint: s.text, message: `${shown()} is excluded by its name constraint ${s.text}` };
+    if (r !== "no") return { name: shown(), constraint: s.text, message: r };
   }
   return null;
 }
@@ -292,27 +295,27 @@ function cnAsHost(cn: string): string | null {
 export function checkNameConstraints(cert: CertificateNames, nc: NameConstraints, last: boolean): NameViolation | null {
   const rdns = decodeName(cert.subjectDer);
   const attrs = rdns.flat();
-  const names: [Name, string][] = [];
+  const names: [Name, () => string][] = [];
   if (attrs.length) {
     const canon = canonicalRdns(rdns);
-    names.push([{ kind: "dirName", value: canon.join(","), rdns: canon }, `the subject "${formatRfc2253(cert.subjectDer)}"`]);
+    names.push([{ kind: "dirName", value: canon.join(","), rdns: canon }, () => `the subject "${formatRfc2253(cert.subjectDer)}"`]);
     for (const a of attrs.filter((x) => x.oid === EMAIL_ADDRESS_OID)) {
       if (a.tag !== 0x16) return { name: "the subject's emailAddress", constraint: null, message: "the subject's emailAddress is not an IA5String, so OpenSSL cannot check it against name constraints" };
-      names.push([{ kind: "email", value: a.text ?? "" }, `the subject's emailAddress "${a.text}"`]);
+      names.push([{ kind: "email", value: a.text ?? "" }, () => `the subject's emailAddress "${a.text}"`]);
     }
   }
-  for (const d of cert.sans.dns ?? []) names.push([{ kind: "dns", value: d }, `the DNS name "${d}"`]);
-  for (const e of cert.sans.email ?? []) names.push([{ kind: "email", value: e }, `the email address "${e}"`]);
-  for (const u of cert.sans.uri ?? []) names.push([{ kind: "uri", value: u }, `the URI "${u}"`]);
+  for (const d of cert.sans.dns ?? []) names.push([{ kind: "dns", value: d }, () => `the DNS name "${d}"`]);
+  for (const e of cert.sans.email ?? []) names.push([{ kind: "email", value: e }, () => `the email address "${e}"`]);
+  for (const u of cert.sans.uri ?? []) names.push([{ kind: "uri", value: u }, () => `the URI "${u}"`]);
   // SAN addresses come as text (sansOf); one of another length than 4 or 16 bytes does not read back.
-  for (const ip of cert.sans.ip ?? []) names.push([{ kind: "ip", value: ip, bytes: isIP(ip) ? ipBytes(ip) : undefined }, `the IP address ${ip}`]);
+  for (const ip of cert.sans.ip ?? []) names.push([{ kind: "ip", value: ip, bytes: isIP(ip) ? ipBytes(ip) : undefined }, () => `the IP address ${ip}`]);
   if (last && !(cert.sans.dns ?? []).length) {
     for (const a of attrs.filter((x) => x.oid === COMMON_NAME_OID)) {
       if (a.text === undefined) return { name: "the common name", constraint: null, message: "the common name is not a text value, so OpenSSL cannot check it against name constraints" };
       const cn = a.text.replace(/\0+$/, "");
       if (cn.includes("\0")) return { name: "the common name", constraint: null, message: "the common name holds a NUL character, so OpenSSL cannot check it against name constraints" };
       const host = cnAsHost(cn);
-      if (host) names.push([{ kind: "dns", value: host }, `the common name "${host}" (a host name, checked as one because the certificate has no DNS name)`]);
+      if (host) names.push([{ kind: "dns", value: host }, () => `the common name "${host}" (a host name, checked as one because the certificate has no DNS name)`]);
     }
   }
   for (const [name, shown] of names) {
@@ -330,21 +333,35 @@ export type ChainLink = CertificateNames & { alias: string; selfIssued: boolean;
  * constraints a name breaks. `brokenChain` says the chain itself breaks them (nothing the CA
  * issues could verify).
  */
-export function nameConstraintViolation(issued: CertificateNames, chain: ChainLink[]): (NameViolation & { ca: string; brokenChain: boolean; subject: string }) | null {
-  // The chain first, from the top, as OpenSSL checks it: when the chain itself breaks them, that
-  // is what to say, not that the new names should change.
-  const subjects: { names: CertificateNames; label: string; index: number }[] = [];
-  chain.forEach((c, i) => {
-    if (!c.selfIssued) subjects.unshift({ names: c, label: `"${c.alias}"`, index: i });
-  });
-  subjects.push({ names: issued, label: "the certificate", index: -1 });
-  for (const s of subjects) {
-    for (let j = s.index + 1; j < chain.length; j++) {
+export function nameConstraintViolation(issued: CertificateNames, chain: ChainLink[]): ChainViolation | null {
+  return chainNameViolation(chain) ?? issuedNameViolation(issued, chain);
+}
+
+export type ChainViolation = NameViolation & { ca: string; brokenChain: boolean; subject: string; at: number };
+
+/**
+ * The chain's own part of nameConstraintViolation: its CAs (not self-issued) against the CAs
+ * above them, from the top, as OpenSSL checks it. `at` is the index of the CA at fault.
+ */
+export function chainNameViolation(chain: ChainLink[]): ChainViolation | null {
+  for (let i = chain.length - 1; i >= 0; i--) {
+    const c = chain[i]!;
+    if (c.selfIssued) continue;
+    for (let j = i + 1; j < chain.length; j++) {
       const nc = chain[j]!.constraints;
-      if (!nc) continue;
-      const v = checkNameConstraints(s.names, nc, s.index === -1);
-      if (v) return { ...v, ca: chain[j]!.alias, brokenChain: s.index >= 0, subject: s.label };
+      const v = nc && checkNameConstraints(c, nc, false);
+      if (v) return { ...v, ca: chain[j]!.alias, brokenChain: true, subject: `"${c.alias}"`, at: i };
     }
+  }
+  return null;
+}
+
+/** The issued (last) certificate's part: its names against every CA of the chain. */
+export function issuedNameViolation(issued: CertificateNames, chain: ChainLink[]): ChainViolation | null {
+  for (let j = 0; j < chain.length; j++) {
+    const nc = chain[j]!.constraints;
+    const v = nc && checkNameConstraints(issued, nc, true);
+    if (v) return { ...v, ca: chain[j]!.alias, brokenChain: false, subject: "the certificate", at: -1 };
   }
   return null;
 }

@@ -63,8 +63,11 @@ export interface KeystoreReader {
   /** Ids matching the query, in its sort order (status filters page through these). */
   ids(projectId: string, q: KeystoreQuery): Promise<string[]>;
   rowsByIds(ids: string[]): Promise<KeystoreRow[]>;
-  /** The certificates (DER) of these entries, by id; ids that are not there are left out. */
-  certificatesByIds(ids: string[]): Promise<Map<string, Buffer>>;
+  /**
+   * The certificates (DER) of these entries, by id; ids that are not there are left out, and so
+   * are certificates that do not contain `containing` (bytes, compared in the database).
+   */
+  certificatesByIds(ids: string[], containing?: Uint8Array): Promise<Map<string, Buffer>>;
   /** Entries whose subject is `issuerSubject` and that are CAs: candidate issuers. */
   findIssuerCandidates(projectId: string, issuerSubject: string): Promise<KeystoreEntryRecord[]>;
   /** Entries that name `subject` as their issuer (to re-link when a CA arrives or leaves). */

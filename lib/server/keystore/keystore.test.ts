@@ -272,6 +272,31 @@ describe("the Niagara seed, steps 1.1 and 1.3, through the use cases", () => {
       expect([red.items.map((e) => e.alias), red.counts]).toEqual([["outside"], { green: 4, yellow: 0, red: 1 }]);
       const outside = red.items[0]!;
       expect((await getEntryDetails(owner, t.projectA, outside.id)).trust).toMatchObject({ shield: "red", code: "NAME_CONSTRAINTS" });
+
+      // An intermediate outside the root's constraints: it is red, and so is everything it issues,
+      // however good their own names (openssl: permitted subtree violation at depth 1).
+      const caExt = dir.file("int.ext", "basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\nsubjectAltName=DNS:ca.other.example\n");
+      openssl(["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", f("int.key")]);
+      openssl(["req", "-new", "-key", f("int.key"), "-subj", "/CN=Site CA", "-out", f("int.csr")]);
+      openssl(["x509", "-req", "-in", f("int.csr"), "-CA", f("root.pem"), "-CAkey", f("root.key"), "-days", "60", "-extfile", caExt, "-out", f("int.pem")]);
+      openssl(["req", "-new", "-key", f("ok.key"), "-subj", "/CN=under-site", "-out", f("under.csr")]);
+      openssl(["x509", "-req", "-in", f("under.csr"), "-CA", f("int.pem"), "-CAkey", f("int.key"), "-days", "30", "-extfile", leafExt("DNS:x.plant.example"), "-out", f("under.pem")]);
+      expect(() => openssl(["verify", "-CAfile", f("root.pem"), "-untrusted", f("int.pem"), f("under.pem")])).toThrow(/permitted subtree violation/);
+      await importIntoKeystore(owner, { projectId: t.projectA, kind: "certificate", alias: "site-ca", file: certFileBase64(f("int.pem")) });
+      await importIntoKeystore(owner, { projectId: t.projectA, kind: "certificate", alias: "under-site", file: certFileBase64(f("under.pem")) });
+      expect(await shieldOfAlias(owner, "site-ca")).toMatchObject({ shield: "red", code: "NAME_CONSTRAINTS", reason: expect.stringContaining('the DNS name "ca.other.example" is outside its name constraints') });
+      const under = (await listKeystore(owner, t.projectA, { q: "under-site" })).items[0]!;
+      const underTrust = (await getEntryDetails(owner, t.projectA, under.id)).trust;
+      expect(underTrust).toMatchObject({ shield: "red", code: "NAME_CONSTRAINTS", reason: expect.stringContaining('"site-ca" breaks the name constraints of "plant-root"') });
+      expect(underTrust.chain.map((l) => [l.alias, l.shield])).toEqual([["under-site", "green"], ["site-ca", "red"], ["plant-root", "green"]]);
+      expect((await listKeystore(owner, t.projectA, { status: "red" })).counts).toEqual({ green: 4, yellow: 0, red: 3 });
+
+      // A CA whose nameConstraints openssl cannot read: openssl refuses it and what it issues; red here, never a 500.
+      openssl(["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", f("odd.key")]);
+      openssl(["req", "-new", "-x509", "-key", f("odd.key"), "-subj", "/CN=Odd Root", "-days", "365", "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign", "-addext", "nameConstraints=critical,DER:300aa0083006a40430023000", "-out", f("odd.pem")]);
+      expect(() => openssl(["verify", "-CAfile", f("odd.pem"), f("odd.pem")])).toThrow();
+      await importIntoKeystore(owner, { projectId: t.projectA, kind: "certificate", alias: "odd-root", file: certFileBase64(f("odd.pem")) });
+      expect(await shieldOfAlias(owner, "odd-root")).toMatchObject({ shield: "red", code: "NAME_CONSTRAINTS", reason: expect.stringContaining('"odd-root" has a nameConstraints extension that cannot be read') });
     } finally {
       dir.cleanup();
     }

@@ -1,7 +1,8 @@
 import "server-only";
 import { DerError } from "../../pki/asn1";
 import { signatureVerifies } from "../../pki/certificate";
-import { nameConstraintViolation, readCertificateNames, readNameConstraints, type CertificateNames, type NameConstraints } from "../../pki/name-constraints";
+import { GatehouseError } from "../../errors";
+import { NAME_CONSTRAINTS_OID_DER, chainNameViolation, issuedNameViolation, readCertificateNames, readNameConstraints, type ChainLink, type CertificateNames, type NameConstraints } from "../../pki/name-constraints";
 import { evaluateTrust, pathAllowanceBelow, type TrustNode, type TrustResult } from "../../pki/chain";
 import type { KeystoreEntryRecord, KeystoreRow, TrustRow } from "../../store/keystore-types";
 import type { StoreReader, StoreWriter } from "../../store/types";
@@ -44,27 +45,32 @@ export async function trustNodes(store: StoreReader, projectId: string): Promise
 
 /**
  * Name constraints (RFC 5280 §4.2.1.10, as openssl verify applies them): sets `nameViolation` on
- * every node whose names, or whose chain's, break the constraints of a CA above it. The project's
- * CA certificates are read for the extension (a few, by id); only when one has it are the
- * certificates below it read for their names. The chain is the one the shields walk: issuer links
- * up to a self-signed certificate, past trusted CAs that have issuers.
+ * every node whose names, or whose chain's, break the constraints of a CA above it, and on a CA
+ * whose constraints cannot be read (openssl refuses it, and all below it). The chain is the one
+ * the shields walk: issuer links up to a self-signed certificate, past trusted CAs with issuers.
+ * Cost: one indexed query returning only CA certificates that hold the extension's OID bytes
+ * (none, in most projects); only below such a CA are certificates read for their names, with a
+ * DER reader, and each chain's own verdict is worked out once.
  */
 async function attachNameViolations(store: StoreReader, nodes: Map<string, TrustNode>): Promise<void> {
   const caIds = [...nodes.values()].filter((n) => n.isCA).map((n) => n.id);
   if (!caIds.length) return;
-  const caDers = await store.keystore.certificatesByIds(caIds);
-  const constraints = new Map<string, NameConstraints | string>();
+  const caDers = await store.keystore.certificatesByIds(caIds, NAME_CONSTRAINTS_OID_DER);
+  const constraints = new Map<string, NameConstraints>();
   for (const [id, der] of caDers) {
     try {
       const nc = readNameConstraints(der);
       if (nc) constraints.set(id, nc);
     } catch (err) {
       if (!(err instanceof DerError)) throw err;
-      constraints.set(id, `"${nodes.get(id)!.alias}" has a nameConstraints extension that cannot be read (${err.message}), so nothing below it verifies`);
+      const n = nodes.get(id)!;
+      n.nameViolation = `"${n.alias}" has a nameConstraints extension that cannot be read (${err.message}), so OpenSSL refuses it and everything below it`;
+      n.nameViolationAt = id;
     }
   }
-  if (!constraints.size) return;
-  // Each entry with a constrained CA above it, and its chain (issuer first).
+  const unreadable = [...caDers.keys()].filter((id) => nodes.get(id)!.nameViolation);
+  if (!constraints.size && !unreadable.length) return;
+  // Each entry with a constrained (or unreadable) CA above it, and its chain (issuer first).
   const below = new Map<string, string[]>();
   for (const n of nodes.values()) {
     const chain: string[] = [];
@@ -74,37 +80,76 @@ async function attachNameViolations(store: StoreReader, nodes: Map<string, Trust
       seen.add(cur.id);
       chain.push(cur.id);
     }
-    if (chain.some((id) => constraints.has(id))) below.set(n.id, chain);
+    if (chain.some((id) => constraints.has(id) || unreadable.includes(id))) below.set(n.id, chain);
   }
   if (!below.size) return;
   const involved = new Set([...below.keys(), ...[...below.values()].flat()]);
   const ders = await store.keystore.certificatesByIds([...involved].filter((id) => !caDers.has(id)));
-  const names = new Map<string, CertificateNames | null>();
-  const namesOf = (id: string) => {
-    if (!names.has(id)) {
+  const names = new Map<string, CertificateNames | string>();
+  const namesOf = (id: string): CertificateNames | string => {
+    let v = names.get(id);
+    if (v === undefined) {
+      const der = caDers.get(id) ?? ders.get(id);
       try {
-        names.set(id, readCertificateNames(caDers.get(id) ?? ders.get(id)!));
+        v = der ? readCertificateNames(der) : `"${nodes.get(id)!.alias}" is gone`;
       } catch (err) {
         if (!(err instanceof DerError)) throw err;
-        names.set(id, null); // not readable here: the parser that stored it decided it is a certificate; no verdict
+        v = `the names of "${nodes.get(id)!.alias}" cannot be read (${err.message})`;
       }
+      names.set(id, v);
     }
-    return names.get(id)!;
+    return v;
+  };
+  const linksOf = (chain: string[]): ChainLink[] | string => {
+    const links: ChainLink[] = [];
+    for (const c of chain) {
+      const cn = namesOf(c);
+      if (typeof cn === "string") return cn;
+      links.push({ alias: nodes.get(c)!.alias, ...cn, selfIssued: nodes.get(c)!.selfIssued, constraints: constraints.get(c) ?? null });
+    }
+    return links;
+  };
+  // A chain's own verdict depends only on the chain: once per issuer, not per entry below it.
+  const chainVerdicts = new Map<string, { reason: string; at: string } | null>();
+  const set = (id: string, reason: string, at: string | null) => {
+    const n = nodes.get(id)!;
+    if (n.nameViolation) return;
+    n.nameViolation = reason;
+    n.nameViolationAt = at;
   };
   for (const [id, chain] of below) {
-    const unreadable = chain.map((c) => constraints.get(c)).find((c): c is string => typeof c === "string");
-    if (unreadable) {
-      nodes.get(id)!.nameViolation = unreadable;
+    const bad = chain.find((c) => unreadable.includes(c));
+    if (bad) {
+      set(id, nodes.get(bad)!.nameViolation!, bad);
       continue;
     }
-    const mine = namesOf(id);
-    const links = chain.map((c) => ({ id: c, names: namesOf(c) }));
-    if (!mine || links.some((l) => !l.names)) continue;
-    const v = nameConstraintViolation(
-      mine,
-      links.map((l) => ({ alias: nodes.get(l.id)!.alias, ...l.names!, selfIssued: nodes.get(l.id)!.selfIssued, constraints: (constraints.get(l.id) as NameConstraints | undefined) ?? null })),
-    );
-    if (v) nodes.get(id)!.nameViolation = v.brokenChain ? `${v.subject} breaks the name constraints of "${v.ca}": ${v.message}` : `"${v.ca}" does not permit it: ${v.message}`;
+    try {
+      const links = linksOf(chain);
+      if (typeof links === "string") {
+        set(id, `its name constraints cannot be checked: ${links}`, null);
+        continue;
+      }
+      if (!chainVerdicts.has(chain[0]!)) {
+        const v = chainNameViolation(links);
+        chainVerdicts.set(chain[0]!, v && { reason: `${v.subject} breaks the name constraints of "${v.ca}": ${v.message}`, at: chain[v.at]! });
+      }
+      const cv = chainVerdicts.get(chain[0]!);
+      if (cv) {
+        set(id, cv.reason, cv.at);
+        continue;
+      }
+      const mine = namesOf(id);
+      if (typeof mine === "string") {
+        set(id, `its name constraints cannot be checked: ${mine}`, null);
+        continue;
+      }
+      const v = issuedNameViolation(mine, links);
+      if (v) set(id, `"${v.ca}" does not permit it: ${v.message}`, null);
+    } catch (err) {
+      // A subject the name decoder refuses (OpenSSL refuses it too): red, with why; never a 500.
+      if (!(err instanceof GatehouseError)) throw err;
+      set(id, `its names cannot be checked against name constraints: ${err.message}`, null);
+    }
   }
 }
 

@@ -118,9 +118,13 @@ export function makeKeystoreRepo(db: Database.Database): KeystoreWriter {
       const byId = new Map(q(`SELECT ${LIGHT} FROM keystore_entries WHERE id IN (SELECT value FROM json_each(?))`).all(JSON.stringify(ids)).map((r) => [(r as any).id as string, toRow(r)]));
       return ids.map((id) => byId.get(id)).filter((r): r is KeystoreRow => !!r);
     },
-    async certificatesByIds(ids) {
+    async certificatesByIds(ids, containing) {
       if (!ids.length) return new Map();
-      const rows = q("SELECT id, certificate FROM keystore_entries WHERE id IN (SELECT value FROM json_each(?))").raw().all(JSON.stringify(ids)) as [string, Uint8Array][];
+      const rows = (
+        containing
+          ? q("SELECT id, certificate FROM keystore_entries WHERE id IN (SELECT value FROM json_each(?)) AND instr(certificate, ?) > 0").raw().all(JSON.stringify(ids), Buffer.from(containing))
+          : q("SELECT id, certificate FROM keystore_entries WHERE id IN (SELECT value FROM json_each(?))").raw().all(JSON.stringify(ids))
+      ) as [string, Uint8Array][];
       return new Map(rows.map(([id, der]) => [id, Buffer.from(der)]));
     },
     async findBySpki(projectId, spki) {
