@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openssl, opensslTempDir } from "@/test/support/openssl";
+import { openssl, opensslEcKey, opensslIssue, opensslTempDir } from "@/test/support/openssl";
 import { parseCertificate } from "./certificate";
 import { CERTIFICATE_LABELS, fromPem } from "./pem";
 import { DerError } from "./asn1";
@@ -44,10 +44,8 @@ let n = 0;
 /** An openssl-made certificate signed by `ca`, with `subject` and the extension lines given. */
 function issue(subject: string, ext: string, ca = "root"): string {
   const name = `c${n++}`;
-  openssl(["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", f(`${name}.key`)]);
-  openssl(["req", "-new", "-key", f(`${name}.key`), "-subj", subject, "-out", f(`${name}.csr`)]);
   const extFile = dir.file(`${name}.ext`, `basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\n${ext}\n`);
-  openssl(["x509", "-req", "-in", f(`${name}.csr`), "-CA", f(`${ca}.pem`), "-CAkey", f(`${ca}.key`), "-days", "30", "-extfile", extFile, "-out", f(`${name}.pem`)]);
+  opensslIssue({ key: opensslEcKey(f(`${name}.key`)), subject, caCert: f(`${ca}.pem`), caKey: f(`${ca}.key`), extFile, out: f(`${name}.pem`) });
   return name;
 }
 
@@ -68,7 +66,7 @@ const link = (name: string, alias: string): ChainLink => {
 
 beforeAll(() => {
   dir.file("root.cnf", ROOT_CNF);
-  openssl(["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", f("root.key")]);
+  opensslEcKey(f("root.key"));
   openssl(["req", "-new", "-x509", "-key", f("root.key"), "-subj", "/O=Example Org/CN=Constrained Root", "-days", "365", "-config", f("root.cnf"), "-extensions", "v3", "-out", f("root.pem")]);
 });
 
@@ -146,13 +144,12 @@ describe("name constraints, as openssl verify decides them", () => {
 
   it("a constraint on an intermediate (under an unconstrained root) binds what it issues", () => {
     const plain = `p${n++}`;
-    openssl(["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", f(`${plain}.key`)]);
+    opensslEcKey(f(`${plain}.key`));
     openssl(["req", "-new", "-x509", "-key", f(`${plain}.key`), "-subj", "/CN=Plain Root", "-days", "365", "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign", "-out", f(`${plain}.pem`)]);
     const int = `i${n++}`;
-    openssl(["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", f(`${int}.key`)]);
-    openssl(["req", "-new", "-key", f(`${int}.key`), "-subj", "/CN=Site CA", "-out", f(`${int}.csr`)]);
+    opensslEcKey(f(`${int}.key`));
     const caExt = dir.file(`${int}.ext`, "basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\nnameConstraints=critical,permitted;DNS:site.example\n");
-    openssl(["x509", "-req", "-in", f(`${int}.csr`), "-CA", f(`${plain}.pem`), "-CAkey", f(`${plain}.key`), "-days", "30", "-extfile", caExt, "-out", f(`${int}.pem`)]);
+    opensslIssue({ key: f(`${int}.key`), subject: "/CN=Site CA", caCert: f(`${plain}.pem`), caKey: f(`${plain}.key`), extFile: caExt, out: f(`${int}.pem`) });
     const verdict = (leaf: string) => {
       try {
         return openssl(["verify", "-CAfile", f(`${plain}.pem`), "-untrusted", f(`${int}.pem`), f(`${leaf}.pem`)]) && null;
@@ -170,7 +167,7 @@ describe("name constraints, as openssl verify decides them", () => {
 
   it("a constraint extension openssl cannot read fails to read here too, and an address of an odd length does not crash the check", () => {
     const bad = `b${n++}`;
-    openssl(["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", f(`${bad}.key`)]);
+    opensslEcKey(f(`${bad}.key`));
     // A directoryName constraint whose name holds a SEQUENCE where an RDN (a SET) belongs.
     openssl(["req", "-new", "-x509", "-key", f(`${bad}.key`), "-subj", "/CN=Odd Root", "-days", "365", "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign", "-addext", "nameConstraints=critical,DER:300aa0083006a40430023000", "-out", f(`${bad}.pem`)]);
     expect(() => readNameConstraints(der(`${bad}.pem`))).toThrow(DerError);
@@ -183,10 +180,9 @@ describe("name constraints, as openssl verify decides them", () => {
   it("checks the chain too: an intermediate outside its root's constraints breaks everything below it; a self-issued one is not checked", () => {
     // An intermediate whose own DNS name breaks the root's constraints.
     const int = `i${n++}`;
-    openssl(["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", f(`${int}.key`)]);
-    openssl(["req", "-new", "-key", f(`${int}.key`), "-subj", "/O=Example Org/CN=Issuing CA", "-out", f(`${int}.csr`)]);
+    opensslEcKey(f(`${int}.key`));
     const caExt = dir.file(`${int}.ext`, "basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\nsubjectAltName=DNS:ca.other.com\n");
-    openssl(["x509", "-req", "-in", f(`${int}.csr`), "-CA", f("root.pem"), "-CAkey", f("root.key"), "-days", "30", "-extfile", caExt, "-out", f(`${int}.pem`)]);
+    opensslIssue({ key: f(`${int}.key`), subject: "/O=Example Org/CN=Issuing CA", caCert: f("root.pem"), caKey: f("root.key"), extFile: caExt, out: f(`${int}.pem`) });
     const leaf = issue(ok, "subjectAltName=DNS:db.example.com", int);
     expect(opensslVerdict(leaf, [int])).toMatch(/subtree violation/i);
     const info = parseCertificate(der(`${leaf}.pem`));

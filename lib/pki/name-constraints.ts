@@ -55,6 +55,19 @@ export type CertificateNames = { subjectDer: Uint8Array; sans: SubjectAltNames }
 /** Where a chain breaks its name constraints, in words; null when it does not. */
 export type NameViolation = { message: string; name: string; constraint: string | null };
 
+/**
+ * readNameConstraints for a certificate of the store, or — when openssl could not read the
+ * extension either, and so refuses the certificate and all below it — why, in words naming it.
+ */
+export function constraintsOf(alias: string, certDer: Uint8Array): { ok: true; constraints: NameConstraints | null } | { ok: false; problem: string } {
+  try {
+    return { ok: true, constraints: readNameConstraints(certDer) };
+  } catch (err) {
+    if (!(err instanceof DerError)) throw err;
+    return { ok: false, problem: `"${alias}" has a nameConstraints extension that cannot be read (${err.message})` };
+  }
+}
+
 /** The certificate's nameConstraints extension (null when it has none). DerError when it is malformed. */
 export function readNameConstraints(certDer: Uint8Array): NameConstraints | null {
   const value = extensionValue(certDer, NAME_CONSTRAINTS_OID);

@@ -37,6 +37,22 @@ export function opensslVersion(): string {
   return openssl(["version"]).trim();
 }
 
+/** A new EC P-256 private key written to `path` (PEM); returns `path`. */
+export function opensslEcKey(path: string): string {
+  openssl(["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", path]);
+  return path;
+}
+
+/**
+ * openssl's own CA signing: a request for `subject` made with the key at `key`, signed with the
+ * CA's certificate and key and the extensions in `extFile`, written to `out` (PEM); returns `out`.
+ */
+export function opensslIssue(o: { key: string; subject: string; caCert: string; caKey: string; extFile: string; days?: number; out: string }): string {
+  const csr = openssl(["req", "-new", "-key", o.key, "-subj", o.subject]);
+  openssl(["x509", "-req", "-CA", o.caCert, "-CAkey", o.caKey, "-days", String(o.days ?? 30), "-extfile", o.extFile, "-out", o.out], { input: csr });
+  return o.out;
+}
+
 /** A private temp directory for files openssl needs by name (configs, keys); removed by cleanup(). */
 export function opensslTempDir(): { dir: string; file(name: string, content: string | Uint8Array): string; cleanup(): void } {
   const dir = mkdtempSync(join(tmpdir(), "gatehouse-openssl-"));

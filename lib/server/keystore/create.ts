@@ -4,9 +4,9 @@ import { now, nowIso } from "../../clock";
 import { GatehouseError } from "../../errors";
 import { newId } from "../../ids";
 import { pathLimitOf } from "../../pki/chain";
-import { issueCertificateWithInfo, parseCertificate, type IssuedCertificate, type Issuer } from "../../pki/certificate";
+import { issueCertificateWithInfo, type IssuedCertificate, type Issuer } from "../../pki/certificate";
 import { DerError } from "../../pki/asn1";
-import { nameConstraintViolation, readNameConstraints, type CertificateNames, type ChainLink, type NameConstraints } from "../../pki/name-constraints";
+import { constraintsOf, nameConstraintViolation, readCertificateNames, type CertificateNames, type ChainLink } from "../../pki/name-constraints";
 import { validateSans } from "../../pki/extensions";
 import { generateKeyPair, keySpecOf, type KeySpecId } from "../../pki/keys";
 import { buildNameDer, formatRfc2253 } from "../../pki/names";
@@ -30,7 +30,8 @@ export async function unlockCa(ctx: PrincipalCtx, projectId: string, alias: stri
   if (!ca.encryptedKey) throw new GatehouseError("VALIDATION", `"${ca.alias}" has no private key in this Key Store, so it cannot sign.`, { fieldErrors: { [field]: [`"${ca.alias}" has no private key.`] } });
   if (ca.notAfter <= now().toISOString()) throw new GatehouseError("VALIDATION", `CA "${ca.alias}" expired on ${ca.notAfter.slice(0, 10)}; it cannot sign any more.`, { fieldErrors: { [field]: [`"${ca.alias}" has expired.`] } });
   const chain = await issuerChain(ctx.rt.store, ca);
-  assertPathAllows(chain, usage, formatRfc2253(names.subjectDer) === ca.subject, field);
+  // The new certificate names its issuer by the CA's subject: self-issued when its own is the same.
+  assertPathAllows(chain, usage, isSelfIssued({ subject: formatRfc2253(names.subjectDer), issuer: ca.subject }), field);
   assertNamesAllowed(chain, names, field);
   const encryptedKey = ca.encryptedKey;
   return underKeyPasswordThrottle(ctx, ca, async () => {
@@ -76,22 +77,24 @@ function assertPathAllows(chain: KeystoreEntryRecord[], usage: CertificateUsage,
  */
 function assertNamesAllowed(chain: KeystoreEntryRecord[], names: CertificateNames, field: string) {
   const ca = chain[0]!;
-  const refuse = (m: string) => {
+  const refuse = (m: string): never => {
     throw new GatehouseError("VALIDATION", m, { fieldErrors: { [field]: [m] } });
   };
-  const constraints: (NameConstraints | null)[] = chain.map((e) => {
-    try {
-      return readNameConstraints(e.certificateDer);
-    } catch (err) {
-      if (!(err instanceof DerError)) throw err;
-      const who = e.id === ca.id ? `"${ca.alias}"` : `"${e.alias}", above "${ca.alias}" in its chain,`;
-      return refuse(`${who} has a nameConstraints extension that cannot be read (${err.message}), so nothing it vouches for would verify. Sign with another CA.`);
-    }
+  const inChain = (e: KeystoreEntryRecord) => (e.id === ca.id ? "" : `In the chain of "${ca.alias}", `);
+  const constraints = chain.map((e) => {
+    const c = constraintsOf(e.alias, e.certificateDer);
+    return c.ok ? c.constraints : refuse(`${inChain(e)}${c.problem}, so nothing it vouches for would verify. Sign with another CA.`);
   });
   if (constraints.every((c) => c === null)) return;
   const links: ChainLink[] = chain.map((e, i) => {
-    const info = parseCertificate(e.certificateDer);
-    return { alias: e.alias, subjectDer: info.subjectDer, sans: info.sans, selfIssued: isSelfIssued(e), constraints: constraints[i]! };
+    let own: CertificateNames;
+    try {
+      own = readCertificateNames(e.certificateDer);
+    } catch (err) {
+      if (!(err instanceof DerError)) throw err;
+      return refuse(`${inChain(e)}the names of "${e.alias}" cannot be read (${err.message}), so its name constraints cannot be checked. Sign with another CA.`);
+    }
+    return { alias: e.alias, ...own, selfIssued: isSelfIssued(e), constraints: constraints[i]! };
   });
   const v = nameConstraintViolation(names, links);
   if (!v) return;

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { auditTrail, createTestRuntime, ctxFor, failureOf, seedTenants, type TestRuntime } from "@/test/support/runtime";
-import { openssl, opensslTempDir } from "@/test/support/openssl";
+import { openssl, opensslEcKey, opensslIssue, opensslTempDir } from "@/test/support/openssl";
 import { createEntry } from "./create";
 import { requestCsr, signCsr } from "./csr";
 import { exportCertificate, exportWithPrivateKey } from "./export";
@@ -151,14 +151,12 @@ describe("the Niagara seed, steps 1.1 and 1.3, through the use cases", () => {
       const pem = (name: string) => join(dir.dir, `${name}.pem`);
       const b64 = certFileBase64;
       const key = (name: string) => {
-        openssl(["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", join(dir.dir, `${name}.key`)]);
-        return join(dir.dir, `${name}.key`);
+        return opensslEcKey(join(dir.dir, `${name}.key`));
       };
       const caExt = (pathLen?: number) => dir.file(`ca${pathLen ?? ""}.ext`, `basicConstraints=critical,CA:TRUE${pathLen === undefined ? "" : `,pathlen:${pathLen}`}\nkeyUsage=critical,keyCertSign,cRLSign\n`);
       const leafExt = dir.file("leaf.ext", "basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\n");
       const issue = (name: string, cn: string, by: string, ext: string) => {
-        openssl(["req", "-new", "-key", key(name), "-subj", `/CN=${cn}`, "-out", join(dir.dir, `${name}.csr`)]);
-        openssl(["x509", "-req", "-in", join(dir.dir, `${name}.csr`), "-CA", pem(by), "-CAkey", join(dir.dir, `${by}.key`), "-days", "365", "-extfile", ext, "-out", pem(name)]);
+        opensslIssue({ key: key(name), subject: `/CN=${cn}`, caCert: pem(by), caKey: join(dir.dir, `${by}.key`), extFile: ext, days: 365, out: pem(name) });
       };
       const verifies = (leaf: string, ...untrusted: string[]) => {
         try {
@@ -198,8 +196,7 @@ describe("the Niagara seed, steps 1.1 and 1.3, through the use cases", () => {
       openssl(["req", "-new", "-key", key("rolled"), "-subj", "/CN=Root Zero", "-out", join(dir.dir, "rolled.csr")]);
       const link = await signCsr(owner, { projectId: t.projectA, csr: Buffer.from(openssl(["req", "-in", join(dir.dir, "rolled.csr")])).toString("base64"), caAlias: "root0", caPassword: "ca-password", usage: "CA", validityDays: "365" });
       writeFileSync(pem("rolled"), text(link));
-      openssl(["req", "-new", "-key", key("under-link"), "-subj", "/CN=under-link", "-out", join(dir.dir, "under-link.csr")]);
-      openssl(["x509", "-req", "-in", join(dir.dir, "under-link.csr"), "-CA", pem("rolled"), "-CAkey", join(dir.dir, "rolled.key"), "-days", "30", "-extfile", leafExt, "-out", pem("under-link")]);
+      opensslIssue({ key: key("under-link"), subject: "/CN=under-link", caCert: pem("rolled"), caKey: join(dir.dir, "rolled.key"), extFile: leafExt, out: pem("under-link") });
       expect(verifies("under-link", "rolled")).toBe(true);
       expect(await fail(signCsr(owner, { projectId: t.projectA, csr: csr("dev2"), caAlias: "inter0", caPassword: "ca-password", usage: "Client", validityDays: "365" }))).toMatchObject({ code: "VALIDATION", fieldErrors: { caAlias: [expect.stringContaining('"inter0" cannot issue certificates that verify: "root0" allows no CA certificate below it (pathLenConstraint 0), so nothing "inter0" issues would verify.')] } });
       // New, "Signed by": the same rule, at its own field, before any password is tried.
@@ -228,7 +225,7 @@ describe("the Niagara seed, steps 1.1 and 1.3, through the use cases", () => {
     const dir = opensslTempDir();
     try {
       const f = (name: string) => join(dir.dir, name);
-      for (const k of ["root", "db", "old", "ok"]) openssl(["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", f(`${k}.key`)]);
+      for (const k of ["root", "db", "old", "ok"]) opensslEcKey(f(`${k}.key`));
       openssl(["req", "-new", "-x509", "-key", f("root.key"), "-subj", "/CN=Plant Root", "-days", "3650", "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign", "-addext", "nameConstraints=critical,permitted;DNS:plant.example,excluded;DNS:old.plant.example", "-out", f("root.pem")]);
       await importIntoKeystore(owner, { projectId: t.projectA, kind: "pem-key", alias: "plant-root", file: certFileBase64(f("root.pem")), keyFile: Buffer.from(openssl(["pkey", "-in", f("root.key")])).toString("base64"), password: "ca-password", confirmPassword: "ca-password" });
       const csr = (key: string, san: string) => Buffer.from(openssl(["req", "-new", "-key", f(`${key}.key`), "-subj", "/CN=db", "-addext", `subjectAltName=${san}`])).toString("base64");
@@ -260,8 +257,7 @@ describe("the Niagara seed, steps 1.1 and 1.3, through the use cases", () => {
       // the constraints is red (openssl refuses it), one inside green, and so is what the root issued here.
       const leafExt = (san: string) => dir.file(`leaf-${san.replace(/\W/g, "")}.ext`, `basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\nsubjectAltName=${san}\n`);
       for (const [name, san] of [["outside", "DNS:db.other.example"], ["inside", "DNS:api.plant.example"]] as const) {
-        openssl(["req", "-new", "-key", f("db.key"), "-subj", `/CN=${name}`, "-out", f(`${name}.csr`)]);
-        openssl(["x509", "-req", "-in", f(`${name}.csr`), "-CA", f("root.pem"), "-CAkey", f("root.key"), "-days", "30", "-extfile", leafExt(san), "-out", f(`${name}.pem`)]);
+        opensslIssue({ key: f("db.key"), subject: `/CN=${name}`, caCert: f("root.pem"), caKey: f("root.key"), extFile: leafExt(san), out: f(`${name}.pem`) });
         await importIntoKeystore(owner, { projectId: t.projectA, kind: "certificate", alias: name, file: certFileBase64(f(`${name}.pem`)) });
       }
       expect(() => openssl(["verify", "-CAfile", f("root.pem"), f("outside.pem")])).toThrow(/permitted subtree violation/);
@@ -276,11 +272,9 @@ describe("the Niagara seed, steps 1.1 and 1.3, through the use cases", () => {
       // An intermediate outside the root's constraints: it is red, and so is everything it issues,
       // however good their own names (openssl: permitted subtree violation at depth 1).
       const caExt = dir.file("int.ext", "basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\nsubjectAltName=DNS:ca.other.example\n");
-      openssl(["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", f("int.key")]);
-      openssl(["req", "-new", "-key", f("int.key"), "-subj", "/CN=Site CA", "-out", f("int.csr")]);
-      openssl(["x509", "-req", "-in", f("int.csr"), "-CA", f("root.pem"), "-CAkey", f("root.key"), "-days", "60", "-extfile", caExt, "-out", f("int.pem")]);
-      openssl(["req", "-new", "-key", f("ok.key"), "-subj", "/CN=under-site", "-out", f("under.csr")]);
-      openssl(["x509", "-req", "-in", f("under.csr"), "-CA", f("int.pem"), "-CAkey", f("int.key"), "-days", "30", "-extfile", leafExt("DNS:x.plant.example"), "-out", f("under.pem")]);
+      opensslEcKey(f("int.key"));
+      opensslIssue({ key: f("int.key"), subject: "/CN=Site CA", caCert: f("root.pem"), caKey: f("root.key"), extFile: caExt, days: 60, out: f("int.pem") });
+      opensslIssue({ key: f("ok.key"), subject: "/CN=under-site", caCert: f("int.pem"), caKey: f("int.key"), extFile: leafExt("DNS:x.plant.example"), out: f("under.pem") });
       expect(() => openssl(["verify", "-CAfile", f("root.pem"), "-untrusted", f("int.pem"), f("under.pem")])).toThrow(/permitted subtree violation/);
       await importIntoKeystore(owner, { projectId: t.projectA, kind: "certificate", alias: "site-ca", file: certFileBase64(f("int.pem")) });
       await importIntoKeystore(owner, { projectId: t.projectA, kind: "certificate", alias: "under-site", file: certFileBase64(f("under.pem")) });
@@ -292,7 +286,7 @@ describe("the Niagara seed, steps 1.1 and 1.3, through the use cases", () => {
       expect((await listKeystore(owner, t.projectA, { status: "red" })).counts).toEqual({ green: 4, yellow: 0, red: 3 });
 
       // A CA whose nameConstraints openssl cannot read: openssl refuses it and what it issues; red here, never a 500.
-      openssl(["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", f("odd.key")]);
+      opensslEcKey(f("odd.key"));
       openssl(["req", "-new", "-x509", "-key", f("odd.key"), "-subj", "/CN=Odd Root", "-days", "365", "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign", "-addext", "nameConstraints=critical,DER:300aa0083006a40430023000", "-out", f("odd.pem")]);
       expect(() => openssl(["verify", "-CAfile", f("odd.pem"), f("odd.pem")])).toThrow();
       await importIntoKeystore(owner, { projectId: t.projectA, kind: "certificate", alias: "odd-root", file: certFileBase64(f("odd.pem")) });
@@ -309,20 +303,16 @@ describe("the Niagara seed, steps 1.1 and 1.3, through the use cases", () => {
     try {
       const f = (name: string) => join(dir.dir, name);
       const b64 = (name: string) => certFileBase64(f(name));
-      for (const k of ["A", "B", "L", "S", "M"]) openssl(["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", f(`${k}.key`)]);
+      for (const k of ["A", "B", "L", "S", "M"]) opensslEcKey(f(`${k}.key`));
       const caExt = dir.file("ca.ext", "basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n");
       const leafExt = dir.file("leaf.ext", "basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\nauthorityKeyIdentifier=keyid\n");
       // The old root allows no CA below it: the link does not count (RFC 5280 §6.1.4 (l)), a CA the new key issues does.
       openssl(["req", "-new", "-x509", "-key", f("A.key"), "-subj", "/CN=Roll Root", "-days", "3650", "-addext", "basicConstraints=critical,CA:TRUE,pathlen:0", "-addext", "keyUsage=critical,keyCertSign,cRLSign", "-out", f("old.pem")]);
-      openssl(["req", "-new", "-key", f("B.key"), "-subj", "/CN=Roll Root", "-out", f("new.csr")]);
-      openssl(["x509", "-req", "-in", f("new.csr"), "-CA", f("old.pem"), "-CAkey", f("A.key"), "-days", "365", "-extfile", caExt, "-out", f("new-with-old.pem")]);
-      openssl(["req", "-new", "-key", f("L.key"), "-subj", "/CN=rolled-device", "-out", f("l.csr")]);
-      openssl(["x509", "-req", "-in", f("l.csr"), "-CA", f("new-with-old.pem"), "-CAkey", f("B.key"), "-days", "30", "-extfile", leafExt, "-out", f("leaf.pem")]);
+      opensslIssue({ key: f("B.key"), subject: "/CN=Roll Root", caCert: f("old.pem"), caKey: f("A.key"), extFile: caExt, days: 365, out: f("new-with-old.pem") });
+      opensslIssue({ key: f("L.key"), subject: "/CN=rolled-device", caCert: f("new-with-old.pem"), caKey: f("B.key"), extFile: leafExt, out: f("leaf.pem") });
       expect(openssl(["verify", "-CAfile", f("old.pem"), "-untrusted", f("new-with-old.pem"), f("leaf.pem")])).toContain("OK");
-      openssl(["req", "-new", "-key", f("S.key"), "-subj", "/CN=Roll Sub", "-out", f("sub.csr")]);
-      openssl(["x509", "-req", "-in", f("sub.csr"), "-CA", f("new-with-old.pem"), "-CAkey", f("B.key"), "-days", "60", "-extfile", caExt, "-out", f("sub.pem")]);
-      openssl(["req", "-new", "-key", f("M.key"), "-subj", "/CN=sub-device", "-out", f("m.csr")]);
-      openssl(["x509", "-req", "-in", f("m.csr"), "-CA", f("sub.pem"), "-CAkey", f("S.key"), "-days", "30", "-extfile", leafExt, "-out", f("sub-leaf.pem")]);
+      opensslIssue({ key: f("S.key"), subject: "/CN=Roll Sub", caCert: f("new-with-old.pem"), caKey: f("B.key"), extFile: caExt, days: 60, out: f("sub.pem") });
+      opensslIssue({ key: f("M.key"), subject: "/CN=sub-device", caCert: f("sub.pem"), caKey: f("S.key"), extFile: leafExt, out: f("sub-leaf.pem") });
       writeFileSync(f("chain.pem"), readFileSync(f("new-with-old.pem"), "utf8") + readFileSync(f("sub.pem"), "utf8"));
       expect(openssl(["verify", "-CAfile", f("old.pem"), "-untrusted", f("chain.pem"), f("sub.pem")])).toContain("OK");
       expect(() => openssl(["verify", "-CAfile", f("old.pem"), "-untrusted", f("chain.pem"), f("sub-leaf.pem")])).toThrow(/path length constraint exceeded/);

@@ -2,7 +2,7 @@ import "server-only";
 import { DerError } from "../../pki/asn1";
 import { signatureVerifies } from "../../pki/certificate";
 import { GatehouseError } from "../../errors";
-import { NAME_CONSTRAINTS_OID_DER, chainNameViolation, issuedNameViolation, readCertificateNames, readNameConstraints, type ChainLink, type CertificateNames, type NameConstraints } from "../../pki/name-constraints";
+import { NAME_CONSTRAINTS_OID_DER, chainNameViolation, constraintsOf, issuedNameViolation, readCertificateNames, type ChainLink, type CertificateNames, type NameConstraints } from "../../pki/name-constraints";
 import { evaluateTrust, pathAllowanceBelow, type TrustNode, type TrustResult } from "../../pki/chain";
 import type { KeystoreEntryRecord, KeystoreRow, TrustRow } from "../../store/keystore-types";
 import type { StoreReader, StoreWriter } from "../../store/types";
@@ -57,19 +57,18 @@ async function attachNameViolations(store: StoreReader, nodes: Map<string, Trust
   if (!caIds.length) return;
   const caDers = await store.keystore.certificatesByIds(caIds, NAME_CONSTRAINTS_OID_DER);
   const constraints = new Map<string, NameConstraints>();
+  const unreadable = new Set<string>();
   for (const [id, der] of caDers) {
-    try {
-      const nc = readNameConstraints(der);
-      if (nc) constraints.set(id, nc);
-    } catch (err) {
-      if (!(err instanceof DerError)) throw err;
-      const n = nodes.get(id)!;
-      n.nameViolation = `"${n.alias}" has a nameConstraints extension that cannot be read (${err.message}), so OpenSSL refuses it and everything below it`;
+    const n = nodes.get(id)!;
+    const c = constraintsOf(n.alias, der);
+    if (c.ok && c.constraints) constraints.set(id, c.constraints);
+    if (!c.ok) {
+      n.nameViolation = `${c.problem}, so OpenSSL refuses it and everything below it`;
       n.nameViolationAt = id;
+      unreadable.add(id);
     }
   }
-  const unreadable = [...caDers.keys()].filter((id) => nodes.get(id)!.nameViolation);
-  if (!constraints.size && !unreadable.length) return;
+  if (!constraints.size && !unreadable.size) return;
   // Each entry with a constrained (or unreadable) CA above it, and its chain (issuer first).
   const below = new Map<string, string[]>();
   for (const n of nodes.values()) {
@@ -80,7 +79,7 @@ async function attachNameViolations(store: StoreReader, nodes: Map<string, Trust
       seen.add(cur.id);
       chain.push(cur.id);
     }
-    if (chain.some((id) => constraints.has(id) || unreadable.includes(id))) below.set(n.id, chain);
+    if (chain.some((id) => constraints.has(id) || unreadable.has(id))) below.set(n.id, chain);
   }
   if (!below.size) return;
   const involved = new Set([...below.keys(), ...[...below.values()].flat()]);
@@ -118,7 +117,7 @@ async function attachNameViolations(store: StoreReader, nodes: Map<string, Trust
     n.nameViolationAt = at;
   };
   for (const [id, chain] of below) {
-    const bad = chain.find((c) => unreadable.includes(c));
+    const bad = chain.find((c) => unreadable.has(c));
     if (bad) {
       set(id, nodes.get(bad)!.nameViolation!, bad);
       continue;
