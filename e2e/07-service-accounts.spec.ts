@@ -54,6 +54,11 @@ test("create a service account: the Client Secret is shown once, with a warning"
   expect(firstSecret).toMatch(/^mdb_sa_sk_/);
   await expectNoSeriousA11yViolations(page, "service account secret");
   await dialog.getByRole("button", { name: "Close" }).click();
+  // Reopened, the dialog asks again: the secret is not shown a second time.
+  await page.getByRole("button", { name: "Create Service Account" }).click();
+  await expect(dialog.getByLabel("Name", { exact: true })).toBeVisible();
+  await expect(dialog.getByText(firstSecret)).toHaveCount(0);
+  await dialog.getByRole("button", { name: "Close" }).click();
 
   const table = page.getByRole("table", { name: "Service accounts" });
   await expect(table).toContainText(clientId);
@@ -192,6 +197,10 @@ test("an API key (shown once) reads and writes through the Admin API with curl -
   await dialog.getByRole("button", { name: "Close" }).click();
   await expect(page.getByRole("table", { name: "API keys" })).toContainText(publicKey);
   await expect(page.getByText(privateKey)).toHaveCount(0);
+  await page.getByRole("button", { name: "Create API Key" }).click();
+  await expect(dialog.getByLabel("Description")).toBeVisible();
+  await expect(dialog.getByText(privateKey)).toHaveCount(0);
+  await dialog.getByRole("button", { name: "Close" }).click();
 
   const read = curl(["--digest", "-u", `${publicKey}:${privateKey}`, "-H", "Accept: application/vnd.atlas.2023-01-01+json", `${baseURL}/api/atlas/v2/orgs/${state.orgId}/groups?pageNum=1&itemsPerPage=10`]);
   expect(read.status).toBe(200);

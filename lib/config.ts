@@ -18,6 +18,8 @@ export type Config = {
   connectorTimeoutSeconds: number;
   /** Access tokens one client may mint per minute from one IP (Atlas: 10). */
   oauthTokensPerMinute: number;
+  /** Hosts an embedding provider's JWK/JWKS URL may be fetched from although private or plain http. */
+  embeddingFetchAllow: string[];
 };
 
 function int(env: Record<string, string | undefined>, name: string, dflt: number, min: number, max: number): number {
@@ -28,6 +30,13 @@ function int(env: Record<string, string | undefined>, name: string, dflt: number
     throw new GatehouseError("VALIDATION", `${name} must be a whole number from ${min} to ${max} (got "${raw}").`);
   }
   return n;
+}
+
+function hostList(env: Record<string, string | undefined>, name: string): string[] {
+  const hosts = (env[name] ?? "").split(",").map((h) => h.trim().toLowerCase().replace(/^\[|\]$/g, "")).filter(Boolean);
+  const bad = hosts.find((h) => !/^[a-z0-9.:-]+$/.test(h));
+  if (bad) throw new GatehouseError("VALIDATION", `${name} is a comma-separated list of host names or IP addresses (got "${bad}").`);
+  return hosts;
 }
 
 export function readConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -49,6 +58,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     connectorCheckSeconds: int(env, "GATEHOUSE_CONNECTOR_CHECK_SECONDS", 300, 5, 24 * 3600),
     connectorTimeoutSeconds: int(env, "GATEHOUSE_CONNECTOR_TIMEOUT_SECONDS", 10, 1, 120),
     oauthTokensPerMinute: int(env, "GATEHOUSE_OAUTH_TOKENS_PER_MINUTE", 10, 1, 1_000_000),
+    embeddingFetchAllow: hostList(env, "GATEHOUSE_EMBEDDING_FETCH_ALLOW"),
     logLevel: (["debug", "info", "warn", "error"].includes(level) ? level : "info") as Config["logLevel"],
   };
 }

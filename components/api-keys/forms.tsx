@@ -1,6 +1,6 @@
 "use client";
 
-import { useState } from "react";
+import { ShowOnce } from "../forms/show-once";
 import { ActionForm, type SafeAction } from "../forms/action-form";
 import { CheckboxGroup, Field } from "../forms/form-errors";
 import { CopyButton } from "../ui/copy-button";
@@ -11,11 +11,21 @@ type Created = { publicKey: string; privateKey: string };
 
 /** `hidden` carries the scope: {orgId} for an organization key, {projectId} for a project key. */
 export function CreateApiKeyDialog({ action, hidden, roles, rolesLegend = "Organization roles" }: { action: SafeAction; hidden: Record<string, string>; roles: Option[]; rolesLegend?: string }) {
-  const [created, setCreated] = useState<Created | null>(null);
   return (
     <Dialog trigger="Create API Key" title="Create API Key" triggerVariant="primary">
-      {() =>
-        created ? (
+      {() => (
+        <ShowOnce<Created>
+          form={(done) => (
+            <ActionForm action={action} submitLabel="Create" arrays={["roles"]} successMessage="API key created." onSuccess={(d) => done(d as Created)}>
+              {Object.entries(hidden).map(([k, v]) => (
+                <input key={k} type="hidden" name={k} value={v} />
+              ))}
+              <Field label="Description" name="desc" required maxLength={250} />
+              <CheckboxGroup legend={rolesLegend} name="roles" options={roles} />
+            </ActionForm>
+          )}
+        >
+          {(created) => (
           <div className="space-y-3" data-testid="key-once">
             <p role="alert" className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-100">
               Copy the private key now. It will not be shown again.
@@ -38,16 +48,9 @@ export function CreateApiKeyDialog({ action, hidden, roles, rolesLegend = "Organ
               Use them with HTTP Digest: <code>curl --digest -u PUBLIC:PRIVATE …/api/atlas/v2/orgs</code>
             </p>
           </div>
-        ) : (
-          <ActionForm action={action} submitLabel="Create" arrays={["roles"]} successMessage="API key created." onSuccess={(d) => setCreated(d as Created)}>
-            {Object.entries(hidden).map(([k, v]) => (
-              <input key={k} type="hidden" name={k} value={v} />
-            ))}
-            <Field label="Description" name="desc" required maxLength={250} />
-            <CheckboxGroup legend={rolesLegend} name="roles" options={roles} />
-          </ActionForm>
-        )
-      }
+          )}
+        </ShowOnce>
+      )}
     </Dialog>
   );
 }

@@ -1,6 +1,6 @@
 "use client";
 
-import { createContext, useContext, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes } from "react";
+import { createContext, useContext, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from "react";
 
 export type FieldErrorMap = Record<string, string[] | undefined>;
 export const FormErrorsContext = createContext<FieldErrorMap>({});
@@ -39,6 +39,26 @@ export function SelectField({ label, name, children, className, ...rest }: Selec
       <select id={id} name={name} aria-invalid={errors ? true : undefined} aria-describedby={errors ? `${id}-err` : undefined} className={inputClass} {...rest}>
         {children}
       </select>
+      <FieldError id={`${id}-err`} errors={errors} />
+    </div>
+  );
+}
+
+/** A labelled multi-line input (PEM, JSON), monospaced, with its error under it like Field's. */
+export function TextAreaField({ label, name, hint, className, ...rest }: TextareaHTMLAttributes<HTMLTextAreaElement> & { label: string; name: string; hint?: ReactNode }) {
+  const errors = useContext(FormErrorsContext)[name];
+  const id = `f-${name}`;
+  return (
+    <div className={className}>
+      <label htmlFor={id} className="block text-sm font-medium">
+        {label}
+      </label>
+      <textarea id={id} name={name} aria-invalid={errors ? true : undefined} aria-describedby={errors ? `${id}-err` : hint ? `${id}-hint` : undefined} className={`${inputClass} font-mono text-xs`} {...rest} />
+      {hint && !errors ? (
+        <p id={`${id}-hint`} className="mt-1 text-xs text-slate-600 dark:text-slate-300">
+          {hint}
+        </p>
+      ) : null}
       <FieldError id={`${id}-err`} errors={errors} />
     </div>
   );

@@ -1,6 +1,6 @@
 "use client";
 
-import { useState } from "react";
+import { ShowOnce } from "../forms/show-once";
 import { ActionForm, type SafeAction } from "../forms/action-form";
 import { CheckboxGroup, Field, SelectField } from "../forms/form-errors";
 import { CopyButton } from "../ui/copy-button";
@@ -46,54 +46,56 @@ export function SecretOnce({ clientId, secret, expiresAt }: { clientId: string; 
 type Created = { clientId: string; secrets: { secret: string; expiresAt: string }[] };
 
 export function CreateServiceAccountDialog({ action, orgId, roles, maxHours }: { action: SafeAction; orgId: string; roles: Option[]; maxHours: number }) {
-  const [created, setCreated] = useState<Created | null>(null);
   return (
     <Dialog trigger="Create Service Account" title="Create Service Account" triggerVariant="primary">
-      {() =>
-        created ? (
-          <SecretOnce clientId={created.clientId} secret={created.secrets[0]!.secret} expiresAt={created.secrets[0]!.expiresAt} />
-        ) : (
-          <ActionForm action={action} submitLabel="Create" arrays={["roles"]} successMessage="Service account created." onSuccess={(d) => setCreated(d as Created)}>
-            <input type="hidden" name="orgId" value={orgId} />
-            <Field label="Name" name="name" required maxLength={64} />
-            <Field label="Description" name="description" required maxLength={250} />
-            <CheckboxGroup legend="Organization roles" name="roles" options={roles} />
-            <SelectField label="Client Secret expiration" name="secretExpiresAfterHours" defaultValue={String(Math.min(2160, maxHours))}>
-              {HOURS.filter((h) => Number(h.value) <= maxHours).map((h) => (
-                <option key={h.value} value={h.value}>
-                  {h.label}
-                </option>
-              ))}
-            </SelectField>
-          </ActionForm>
-        )
-      }
+      {() => (
+        <ShowOnce<Created>
+          form={(done) => (
+              <ActionForm action={action} submitLabel="Create" arrays={["roles"]} successMessage="Service account created." onSuccess={(d) => done(d as Created)}>
+                <input type="hidden" name="orgId" value={orgId} />
+                <Field label="Name" name="name" required maxLength={64} />
+                <Field label="Description" name="description" required maxLength={250} />
+                <CheckboxGroup legend="Organization roles" name="roles" options={roles} />
+                <SelectField label="Client Secret expiration" name="secretExpiresAfterHours" defaultValue={String(Math.min(2160, maxHours))}>
+                  {HOURS.filter((h) => Number(h.value) <= maxHours).map((h) => (
+                    <option key={h.value} value={h.value}>
+                      {h.label}
+                    </option>
+                  ))}
+                </SelectField>
+              </ActionForm>
+          )}
+        >
+          {(created) => <SecretOnce clientId={created.clientId} secret={created.secrets[0]!.secret} expiresAt={created.secrets[0]!.expiresAt} />}
+        </ShowOnce>
+      )}
     </Dialog>
   );
 }
 
 export function GenerateSecretDialog({ action, orgId, clientId, maxHours, defaultHours }: { action: SafeAction; orgId: string; clientId: string; maxHours: number; defaultHours: number }) {
-  const [created, setCreated] = useState<{ secret: string; expiresAt: string } | null>(null);
   return (
     <Dialog trigger="Generate New Secret" title="Generate New Secret">
-      {() =>
-        created ? (
-          <SecretOnce clientId={clientId} secret={created.secret} expiresAt={created.expiresAt} />
-        ) : (
-          <ActionForm action={action} submitLabel="Generate" successMessage="New secret generated." onSuccess={(d) => setCreated(d as { secret: string; expiresAt: string })}>
-            <input type="hidden" name="orgId" value={orgId} />
-            <input type="hidden" name="clientId" value={clientId} />
-            <SelectField label="Client Secret expiration" name="secretExpiresAfterHours" defaultValue={String(Math.min(defaultHours, maxHours))}>
-              {HOURS.filter((h) => Number(h.value) <= maxHours).map((h) => (
-                <option key={h.value} value={h.value}>
-                  {h.label}
-                </option>
-              ))}
-            </SelectField>
-            <p className="text-sm">Rotation: generate the new secret, move your clients to it, then revoke the old one. An account holds at most two active secrets.</p>
-          </ActionForm>
-        )
-      }
+      {() => (
+        <ShowOnce<{ secret: string; expiresAt: string }>
+          form={(done) => (
+              <ActionForm action={action} submitLabel="Generate" successMessage="New secret generated." onSuccess={(d) => done(d as { secret: string; expiresAt: string })}>
+                <input type="hidden" name="orgId" value={orgId} />
+                <input type="hidden" name="clientId" value={clientId} />
+                <SelectField label="Client Secret expiration" name="secretExpiresAfterHours" defaultValue={String(Math.min(defaultHours, maxHours))}>
+                  {HOURS.filter((h) => Number(h.value) <= maxHours).map((h) => (
+                    <option key={h.value} value={h.value}>
+                      {h.label}
+                    </option>
+                  ))}
+                </SelectField>
+                <p className="text-sm">Rotation: generate the new secret, move your clients to it, then revoke the old one. An account holds at most two active secrets.</p>
+              </ActionForm>
+          )}
+        >
+          {(created) => <SecretOnce clientId={clientId} secret={created.secret} expiresAt={created.expiresAt} />}
+        </ShowOnce>
+      )}
     </Dialog>
   );
 }

@@ -44,6 +44,8 @@ const OWN_PROJECT = `
   project.connectors.write   Y          h            -              Y             -                   -
   project.service_accounts.read Y       h            Y              Y             Y                   Y
   project.service_accounts.write Y      h            -              Y             -                   -
+  project.embedding.read     Y          h            Y              Y             Y                   Y
+  project.embedding.manage   Y          h            -              Y             -                   -
 `;
 
 // Scope: project P3, another project of the same organization A. Organization-wide roles reach
@@ -68,6 +70,8 @@ const SIBLING_PROJECT = `
   project.connectors.write   Y          h            -              h             h                   h
   project.service_accounts.read Y       h            Y              h             h                   h
   project.service_accounts.write Y      h            -              h             h                   h
+  project.embedding.read     Y          h            Y              h             h                   h
+  project.embedding.manage   Y          h            -              h             h                   h
 `;
 
 type Cell = "Y" | "-" | "h";

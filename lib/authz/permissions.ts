@@ -46,6 +46,11 @@ export const PROJECT_PERMISSIONS = {
   // A Project Owner may invite an organization's service account into the project, with project roles.
   "project.service_accounts.read": ["GROUP_OWNER", "GROUP_READ_ONLY", "GROUP_DATABASE_ACCESS_ADMIN", "ORG_OWNER", "ORG_READ_ONLY"],
   "project.service_accounts.write": ["GROUP_OWNER", "ORG_OWNER"],
+  // Embedding: everyone in the project sees the Embedding page; its Authentication Settings (the
+  // providers that admit viewers' tokens) and the embedding key are for Project Owners only —
+  // seeing them is managing them, as in Charts.
+  "project.embedding.read": ["GROUP_OWNER", "GROUP_READ_ONLY", "GROUP_DATABASE_ACCESS_ADMIN", "ORG_OWNER", "ORG_READ_ONLY"],
+  "project.embedding.manage": ["GROUP_OWNER", "ORG_OWNER"],
 } as const satisfies Record<string, readonly (OrgRole | ProjectRole)[]>;
 
 export type OrgPermission = keyof typeof ORG_PERMISSIONS;

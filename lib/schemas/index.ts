@@ -7,3 +7,4 @@ export * from "./database-access";
 export * from "./connectors";
 export * from "./service-accounts";
 export * from "./api-keys";
+export * from "./embedding";

@@ -29,6 +29,7 @@ export async function getShellData(ctx: AuthedCtx, scope: { orgId?: string; proj
     if (can(p, "project.security.read", s)) security.push({ href: `${base}/security/advanced`, label: "Advanced" });
     if (security.length) nav.push({ title: "Security", links: security });
     if (can(p, "project.connectors.read", s)) nav.push({ title: "Drivers", links: [{ href: `${base}/connectors`, label: "Connectors" }] });
+    if (can(p, "project.embedding.read", s)) nav.push({ title: "Development", links: [{ href: `${base}/embedding`, label: "Embedding" }] });
     const access: NavLinkDto[] = [];
     if (can(p, "project.members.read", s)) access.push({ href: `${base}/access`, label: "Project Access" });
     if (can(p, "project.service_accounts.read", s)) access.push({ href: `${base}/service-accounts`, label: "Service Accounts" }, { href: `${base}/api-keys`, label: "API Keys" });

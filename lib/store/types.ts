@@ -2,6 +2,7 @@ import type { OrgRole, ProjectRole } from "../authz/roles";
 import type { ApiKeysReader, ApiKeysWriter } from "./api-keys-types";
 import type { ConnectorsReader, ConnectorsWriter } from "./connectors-types";
 import type { DatabaseAccessReader, DatabaseAccessWriter } from "./database-access-types";
+import type { EmbeddingReader, EmbeddingWriter } from "./embedding-types";
 import type { KeystoreReader, KeystoreWriter } from "./keystore-types";
 import type { AccessListsReader, AccessListsWriter, ServiceAccountsReader, ServiceAccountsWriter } from "./service-accounts-types";
 
@@ -121,6 +122,7 @@ export interface StoreReader {
   serviceAccounts: ServiceAccountsReader;
   apiKeys: ApiKeysReader;
   accessLists: AccessListsReader;
+  embedding: EmbeddingReader;
 }
 
 export interface StoreWriter extends StoreReader {
@@ -162,6 +164,7 @@ export interface StoreWriter extends StoreReader {
   serviceAccounts: ServiceAccountsWriter;
   apiKeys: ApiKeysWriter;
   accessLists: AccessListsWriter;
+  embedding: EmbeddingWriter;
 }
 
 /**

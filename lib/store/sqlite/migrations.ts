@@ -398,4 +398,36 @@ export const MIGRATIONS: Migration[] = [
       }
     },
   },
+  {
+    version: 11,
+    name: "embedding",
+    sql: `
+      -- Embedding › Authentication Settings: who may view a project's embedded charts.
+      CREATE TABLE embedding_providers (
+        id TEXT PRIMARY KEY,
+        project_id TEXT NOT NULL REFERENCES projects (id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        type TEXT NOT NULL CHECK (type IN ('custom-jwt', 'google')),
+        -- The non-secret settings as JSON: algorithm, key source and its JWKS URL, JWK or PEM
+        -- public key, audience; or the Google client ID.
+        settings TEXT NOT NULL,
+        -- An HS256 provider's signing secret, sealed with the master key.
+        sealed_secret TEXT,
+        version INTEGER NOT NULL DEFAULT 1,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+      CREATE UNIQUE INDEX embedding_providers_name ON embedding_providers (project_id, name COLLATE NOCASE);
+
+      -- The embedding key of Verified Signature mode: one per project, so generating a new key
+      -- invalidates the old one by construction. Sealed: the server must reuse it to check URLs.
+      CREATE TABLE embedding_keys (
+        project_id TEXT PRIMARY KEY REFERENCES projects (id) ON DELETE CASCADE,
+        id TEXT NOT NULL,
+        sealed_key TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        created_by TEXT NOT NULL
+      );
+    `,
+  },
 ];

@@ -7,6 +7,7 @@ import { makeDatabaseAccessRepo } from "./database-access-repo";
 import { makeApiKeysRepo } from "./api-keys-repo";
 import { statementCache } from "./statements";
 import { makeConnectorsRepo } from "./connectors-repo";
+import { makeEmbeddingRepo } from "./embedding-repo";
 import { makeKeystoreRepo } from "./keystore-repo";
 import { makeAccessListsRepo, makeServiceAccountsRepo } from "./service-accounts-repo";
 
@@ -97,6 +98,7 @@ export function makeRepos(db: Database.Database): StoreWriter {
     keystore: makeKeystoreRepo(db),
     databaseAccess: makeDatabaseAccessRepo(db),
     connectors: makeConnectorsRepo(db),
+    embedding: makeEmbeddingRepo(db),
     serviceAccounts: makeServiceAccountsRepo(db),
     apiKeys: makeApiKeysRepo(db),
     accessLists: makeAccessListsRepo(db),
