@@ -91,6 +91,12 @@ test("the embedding key is shown once; a new key invalidates URLs signed with th
   const first = await generate();
   expect(first).toMatch(/^[A-Za-z0-9_-]{43}$/);
   await expect(page.getByRole("main")).not.toContainText(first);
+  // Reopened, the dialog asks again (it does not show the key a second time); closing it generates nothing.
+  await page.getByRole("button", { name: "Generate New Key" }).click();
+  const again = page.getByRole("dialog", { name: "Generate a new embedding key" });
+  await expect(again).toContainText("The current key stops working at once");
+  await expect(again.getByText(first)).toHaveCount(0);
+  await again.getByRole("button", { name: "Close" }).click();
   await expect(await checkUrl(first)).toContainText("Accepted");
   const second = await generate();
   await expect(await checkUrl(first)).toContainText("error 5");

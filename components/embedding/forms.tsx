@@ -47,7 +47,7 @@ function ProviderFields({ current }: { current?: ProviderFormValues }) {
               label="Signing Key"
               name="secret"
               type="password"
-              autoComplete="off"
+              autoComplete="new-password"
               hint={current?.hasSecret ? "Leave blank to keep the stored secret." : "The secret your server signs the tokens with (at least 32 characters)."}
             />
           ) : (

@@ -20,12 +20,17 @@ describe("isForbiddenAddress", () => {
       "::ffff:7f00:1", "0:0:0:0:0:ffff:7f00:1", // the same mapped loopback, spelled in hex (as URL() writes it)
       "64:ff9b::7f00:1", // NAT64 of 127.0.0.1
       "::7f00:1", "::a00:1", // the deprecated IPv4-compatible form of 127.0.0.1 and 10.0.0.1
+      "::ffff:0:a9fe:a9fe", // SIIT form of 169.254.169.254
+      "2002:7f00:1::", "2002:a00:1::1", // 6to4 of 127.0.0.1 and 10.0.0.1
+      "64:ff9b:1::1", // NAT64 local use (RFC 8215)
+      "2001::1", "2001:0:4136:e378::1", // Teredo
+      "fec0::1", "3fff::1", "4000::1", "::2",
     ];
     for (const a of forbidden) expect(isForbiddenAddress(a), a).toBe(true);
   });
 
   it("allows public addresses, including the neighbours of the private ranges", () => {
-    const allowed = ["8.8.8.8", "1.1.1.1", "172.15.255.255", "172.32.0.1", "192.169.0.1", "11.0.0.1", "169.255.0.1", "9.255.255.255", "2606:4700::1111", "2001:4860:4860::8888", "::ffff:8.8.8.8"];
+    const allowed = ["8.8.8.8", "1.1.1.1", "172.15.255.255", "172.32.0.1", "192.169.0.1", "11.0.0.1", "169.255.0.1", "9.255.255.255", "2606:4700::1111", "2001:4860:4860::8888", "::ffff:8.8.8.8", "64:ff9b::808:808", "2002:808:808::1"];
     for (const a of allowed) expect(isForbiddenAddress(a), a).toBe(false);
   });
 
@@ -184,6 +189,31 @@ describe("fetchKeyDocument", () => {
     await fetchRefused(fetchKeyDocument(`https://localhost:${s.port}/jwks`, local({ allowHosts: ["127.0.0.1"] })));
     expect(s.requests).toHaveLength(0);
     expect(s.connections).toBe(0);
+  });
+
+  it("refuses a name with any inward answer (DNS rebinding), before connecting", async () => {
+    const s = await serve((_req, res) => res.end(JWKS));
+    const resolve = async () => [{ address: "93.184.216.34", family: 4 as const }, { address: "10.0.0.5", family: 4 as const }];
+    const err = await fetchRefused(fetchKeyDocument(`https://idp.example.com:${s.port}/jwks`, local({ allowHosts: [], resolve })));
+    expect(err.message).not.toContain("10.0.0.5"); // the reason, not an internal DNS lookup tool
+    expect(s.connections).toBe(0);
+  });
+
+  it("connects to the address it vetted, not to a second DNS answer", async () => {
+    const s = await serve((_req, res) => res.end(JWKS));
+    // "idp.test" exists in no DNS: only the vetted answer, handed to the socket, can reach the server.
+    let asked = 0;
+    const resolve = async () => (asked++, [{ address: "127.0.0.1", family: 4 as const }]);
+    expect(await fetchKeyDocument(`http://idp.test:${s.port}/jwks`, local({ allowHosts: ["idp.test"], resolve }))).toBe(JWKS);
+    expect(asked).toBe(1);
+    expect(s.requests).toHaveLength(1);
+  });
+
+  it("counts name resolution in the timeout", async () => {
+    const started = Date.now();
+    const resolve = () => new Promise<never>(() => undefined);
+    await fetchRefused(fetchKeyDocument("https://slow-dns.example.com/jwks", local({ allowHosts: [], timeoutMs: 200, resolve })));
+    expect(Date.now() - started).toBeLessThan(2_000);
   });
 
   it("gives up on a server that does not answer within timeoutMs", async () => {

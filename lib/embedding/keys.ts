@@ -1,4 +1,5 @@
-import { createPublicKey, type KeyObject } from "node:crypto";
+import { createPublicKey, X509Certificate, type KeyObject } from "node:crypto";
+import { CERTIFICATE_LABELS, pemBlocks, type PemBlock } from "../pki/pem";
 
 // A Custom JWT provider's verification key, as the user gives it: an HS256 secret, an RS256
 // public key in PEM (a PUBLIC KEY or a CERTIFICATE, as Charts' example shows), or JWK / JWKS JSON
@@ -26,23 +27,29 @@ function rsaPublic(key: KeyObject, what: string): KeyObject {
   return key;
 }
 
-const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----[\s\S]*?-----END \1-----/;
+const PUBLIC_LABELS = ["PUBLIC KEY", "RSA PUBLIC KEY", ...CERTIFICATE_LABELS];
 
 export function rs256FromPem(pem: string): KeyObject {
-  const block = PEM_BLOCK.exec(pem.trim());
-  if (!block) throw new KeyMaterialError("That is not PEM: paste the block from -----BEGIN PUBLIC KEY----- (or CERTIFICATE) to its END line.");
-  const label = block[1]!;
+  let blocks: PemBlock[];
+  try {
+    blocks = pemBlocks(pem);
+  } catch (err) {
+    throw new KeyMaterialError((err as Error).message);
+  }
+  if (blocks.length === 0) throw new KeyMaterialError("That is not PEM: paste the block from -----BEGIN PUBLIC KEY----- (or CERTIFICATE) to its END line.");
   // A private key here — anywhere in the paste, not only first — would be a key leaked into the
   // wrong place: refuse it rather than derive from it or silently drop it.
-  if (/-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/.test(pem)) throw new KeyMaterialError("That is a private key. Paste the public key (or the certificate) of the key pair that signs the tokens; keep the private key on your server.");
-  if (!["PUBLIC KEY", "RSA PUBLIC KEY", "CERTIFICATE"].includes(label)) throw new KeyMaterialError(`A "${label}" block is not a public key; paste a PUBLIC KEY or a CERTIFICATE.`);
+  if (blocks.some((b) => /PRIVATE KEY/.test(b.label))) throw new KeyMaterialError("That holds a private key. Paste the public key (or the certificate) of the key pair that signs the tokens; keep the private key on your server.");
+  const block = blocks.find((b) => PUBLIC_LABELS.includes(b.label));
+  if (!block) throw new KeyMaterialError(`A "${blocks[0]!.label}" block is not a public key; paste a PUBLIC KEY or a CERTIFICATE.`);
+  const isCertificate = CERTIFICATE_LABELS.includes(block.label);
   let key: KeyObject;
   try {
-    key = createPublicKey({ key: block[0], format: "pem" });
+    key = isCertificate ? new X509Certificate(block.der).publicKey : createPublicKey({ key: Buffer.from(block.der), format: "der", type: block.label === "RSA PUBLIC KEY" ? "pkcs1" : "spki" });
   } catch {
-    throw new KeyMaterialError(`The ${label} block cannot be read; paste it again, whole, from the BEGIN line to the END line.`);
+    throw new KeyMaterialError(`The ${block.label} block cannot be read; paste it again, whole, from the BEGIN line to the END line.`);
   }
-  return rsaPublic(key, `The ${label === "CERTIFICATE" ? "certificate's key" : "public key"}`);
+  return rsaPublic(key, `The ${isCertificate ? "certificate's key" : "public key"}`);
 }
 
 type Jwk = Record<string, unknown>;

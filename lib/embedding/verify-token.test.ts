@@ -1,4 +1,5 @@
 import { execFileSync } from "node:child_process";
+import { createHmac } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -397,5 +398,26 @@ describe("verifyEmbeddingToken: Google", () => {
   it("accepts with the public key in PEM form too (as a fetched key would be)", async () => {
     const pem = await exportSPKI(google.publicKey);
     expect((await verify(await idToken(), [googleProvider], resolver({ g: [rs256FromPem(pem)] }))).ok).toBe(true);
+  });
+});
+
+describe("header extensions and inverted lifetimes", () => {
+  it("refuses crit and b64 headers (9) before any key is resolved", async () => {
+    const keys = resolver({ hs: [hs256Secret(SECRET)] });
+    // RFC 7797: the payload travels as is (here a string of base64url-safe characters) and is signed so.
+    const h = b64url({ alg: "HS256", b64: false, crit: ["b64"] });
+    const unencoded = `${h}.abc.${createHmac("sha256", SECRET).update(`${h}.abc`).digest("base64url")}`;
+    const hc = b64url({ alg: "HS256", crit: ["x-policy"], "x-policy": 1 });
+    const body = b64url(fresh());
+    const withCrit = `${hc}.${body}.${createHmac("sha256", SECRET).update(`${hc}.${body}`).digest("base64url")}`;
+    for (const t of [unencoded, withCrit]) expect(refused(await verify(t, [hsProvider()], keys)).code).toBe(EMBED_ERROR.INVALID_JWT);
+    expect(keys.calls).toEqual([]);
+  });
+
+  it("refuses a token that expires before it was issued (9), even inside both windows", async () => {
+    const keys = resolver({ hs: [hs256Secret(SECRET)] });
+    const t = await hs256({ sub: "u", iat: nowS + 200, exp: nowS + 100 });
+    expect(refused(await verify(t, [hsProvider()], keys)).code).toBe(EMBED_ERROR.INVALID_JWT);
+    expect(accepted(await verify(await hs256({ sub: "u", iat: nowS + 100, exp: nowS + 200 }), [hsProvider()], keys)).providerId).toBe("hs");
   });
 });

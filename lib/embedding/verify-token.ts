@@ -41,7 +41,12 @@ function numericDate(claims: Record<string, unknown>, name: "exp" | "iat"): numb
   return typeof v === "number" && Number.isFinite(v) ? v : "invalid";
 }
 
-/** exp present and in the future; iat present and not in the future; exp − iat ≤ 24 h. */
+/**
+ * exp present and in the future; iat present and not in the future; exp − iat ≤ 24 h. NumericDate
+ * claims must be JSON numbers (RFC 7519): the seed's examples quote them as strings, which no JWT
+ * library issues, and its "acceptable" example (iat 1585769399, exp 1586002999) in fact spans
+ * 64.9 hours — the rule as written, not the example, is what is applied.
+ */
 function timeRules(claims: Record<string, unknown>, nowS: number, lifetimeRule: boolean): Check {
   const exp = numericDate(claims, "exp");
   if (exp === "missing") return { code: EMBED_ERROR.NO_EXPIRY, message: "The token has no exp (expiration time) claim." };
@@ -50,6 +55,7 @@ function timeRules(claims: Record<string, unknown>, nowS: number, lifetimeRule: 
   if (iat === "missing") return { code: EMBED_ERROR.INVALID_JWT, message: "The token has no iat (issued at) claim." };
   if (iat === "invalid") return { code: EMBED_ERROR.INVALID_JWT, message: "The token's iat claim is not a number of seconds since 1970 (RFC 7519 NumericDate)." };
   if (iat > nowS + IAT_SKEW_SECONDS) return { code: EMBED_ERROR.ISSUED_IN_FUTURE, message: `The token was issued in the future (iat is ${iat - nowS} s from now); check the issuer's clock.` };
+  if (exp <= iat) return { code: EMBED_ERROR.INVALID_JWT, message: "The token expires before it was issued (exp is not after iat)." };
   if (exp <= nowS) return { code: EMBED_ERROR.EXPIRED, message: `The token expired ${nowS - exp} s ago; the page must get a new one (the SDK asks for it through getUserToken).` };
   if (lifetimeRule && exp - iat > MAX_TOKEN_LIFETIME_SECONDS) {
     return { code: EMBED_ERROR.LIFETIME_TOO_LONG, message: `The token's lifetime (exp − iat) is ${exp - iat} s; at most ${MAX_TOKEN_LIFETIME_SECONDS} s (24 hours) is accepted.` };
@@ -122,12 +128,16 @@ export async function verifyEmbeddingToken(token: string | null | undefined, pro
   const t = (token ?? "").trim();
   if (!t) return refuse(EMBED_ERROR.TOKEN_REQUIRED, "This chart requires authentication: send the user's token (the SDK's getUserToken).");
   if (!/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+$/.test(t)) return refuse(EMBED_ERROR.INVALID_JWT, "The token is not a signed JWT (three base64url parts, the last one a signature).");
-  let alg: unknown;
+  let header: ReturnType<typeof decodeProtectedHeader>;
   try {
-    alg = decodeProtectedHeader(t).alg;
+    header = decodeProtectedHeader(t);
   } catch {
     return refuse(EMBED_ERROR.INVALID_JWT, "The token's header is not valid JSON.");
   }
+  // Extensions a plain JWT never uses (RFC 7515 crit, RFC 7797 unencoded payloads): refused
+  // outright, so no library option decides what the signature covers.
+  if (header.crit !== undefined || header.b64 !== undefined) return refuse(EMBED_ERROR.INVALID_JWT, "The token's header uses crit or b64, which embedding tokens must not use.");
+  const alg: unknown = header.alg;
   if (!TOKEN_ALGORITHMS.includes(alg as TokenAlgorithm)) {
     return refuse(EMBED_ERROR.INVALID_JWT, `The token is signed with ${typeof alg === "string" ? alg : "no algorithm"}; only HS256 and RS256 are accepted.`);
   }

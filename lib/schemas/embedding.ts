@@ -20,8 +20,12 @@ const ZProviderFields = z
     name: ZName("provider"),
     type: z.enum(EMBEDDING_PROVIDER_TYPES, "Choose a provider: Custom JWT or Google."),
     algorithm: z.enum(EMBEDDING_ALGORITHMS, "Choose the signing algorithm: HS256 or RS256.").optional(),
-    /** HS256, write-only: blank on edit keeps the stored secret. */
-    secret: ZOptionalText(4096, "A signing secret has at most 4,096 characters."),
+    /** HS256, write-only: blank on edit keeps the stored secret. Kept byte for byte (never trimmed): it must equal the signer's. */
+    secret: z
+      .string()
+      .max(4096, "A signing secret has at most 4,096 characters.")
+      .optional()
+      .transform((v) => (v && v.trim() ? v : undefined)),
     keySource: z.enum(RS256_KEY_SOURCES, "Choose where the RS256 key comes from: JWK or JWKS URL, JWK, or PEM Public Key.").optional(),
     jwksUrl: ZOptionalText(2048, "A URL has at most 2,048 characters."),
     jwk: ZOptionalText(65536, "A JWK or JWKS has at most 64 KiB."),

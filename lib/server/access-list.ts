@@ -1,7 +1,7 @@
 import "server-only";
 import { recordAudit, type AuditFields } from "../audit";
 import { now } from "../clock";
-import { GatehouseError, notFound } from "../errors";
+import { notFound, validationError } from "../errors";
 import { parseAccessEntry, storedEntryNames } from "../oauth/ip-access";
 import { actorOf, type PrincipalCtx } from "./context";
 
@@ -10,7 +10,8 @@ import { actorOf, type PrincipalCtx } from "./context";
 
 export type AccessListInputEntry = { ipAddress?: string; cidrBlock?: string; comment?: string };
 
-const field = (name: string, message: string) => new GatehouseError("VALIDATION", message, { fieldErrors: { [name]: [message] } });
+// One field's error, shown next to it.
+const field = validationError;
 
 export function parseAccessEntries(entries: AccessListInputEntry[]): { entry: string; comment: string | null }[] {
   return entries.map((e, i) => {

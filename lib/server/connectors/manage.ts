@@ -1,7 +1,7 @@
 import "server-only";
 import { recordAudit } from "../../audit";
 import { nowIso } from "../../clock";
-import { GatehouseError, notFound } from "../../errors";
+import { GatehouseError, notFound, validationError } from "../../errors";
 import { newId } from "../../ids";
 import { analyzeConnectionString, redactConnectionString } from "../../mongo/connection-string";
 import { ZCreateConnectorInput, ZDeleteConnectorInput, ZSetConnectorEnabledInput, ZUpdateConnectorInput, parseInput } from "../../schemas";
@@ -16,7 +16,8 @@ import { toConnectorDto } from "./dto";
 import { secretPurpose } from "./material";
 import { resyncAllUsers } from "./sync";
 
-const field = (name: string, message: string) => new GatehouseError("VALIDATION", message, { fieldErrors: { [name]: [message] } });
+// One field's error, shown next to it.
+const field = validationError;
 
 type Fields = ReturnType<typeof ZCreateConnectorInput.parse>;
 

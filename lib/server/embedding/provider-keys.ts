@@ -21,13 +21,21 @@ export function toTokenProvider(p: EmbeddingProviderRecord): TokenProvider {
 // Keys from URLs are read on every embedded request: kept five minutes per runtime, a failure
 // for fifteen seconds (a broken URL is not hammered, and is retried soon after it is fixed).
 const caches = new WeakMap<Runtime, ReturnType<typeof createKeyCache<VerifyKey[]>>>();
-function urlKeys(rt: Runtime, url: string): Promise<VerifyKey[]> {
+function cacheOf(rt: Runtime) {
   let c = caches.get(rt);
-  if (!c) {
-    const policy = fetchPolicy(rt);
-    caches.set(rt, (c = createKeyCache(async (u) => rs256FromJwkText(await fetchKeyDocument(u, policy), `The document at ${new URL(u).host}`), { ttlMs: 5 * 60_000, failureTtlMs: 15_000, minRefreshAgeMs: 60_000 })));
-  }
-  return c.get(url);
+  if (!c) caches.set(rt, (c = createKeyCache((u) => fetchUrlKeys(rt, u), { ttlMs: 5 * 60_000, failureTtlMs: 15_000, minRefreshAgeMs: 60_000 })));
+  return c;
+}
+const urlKeys = (rt: Runtime, url: string) => cacheOf(rt).get(url);
+
+/**
+ * Fetches and reads the keys at `url` now (when a provider is saved), and keeps them as the
+ * cached keys: a test right after fixing the keys at the issuer sees the fixed ones.
+ */
+export async function fetchUrlKeys(rt: Runtime, url: string, opts: { remember?: boolean } = {}): Promise<VerifyKey[]> {
+  const keys = rs256FromJwkText(await fetchKeyDocument(url, fetchPolicy(rt)), `The document at ${new URL(url).host}`);
+  if (opts.remember) cacheOf(rt).set(url, keys);
+  return keys;
 }
 
 /** The keys that verify `p`'s tokens. Throws with a reason the verdict shows (never the secret). */

@@ -1,11 +1,12 @@
 import "server-only";
 import { recordAudit } from "../../audit";
+import { can } from "../../authz";
 import { now, nowIso } from "../../clock";
 import { EMBED_ERROR } from "../../embedding/codes";
-import { fetchKeyDocument, checkKeyUrl, KeyFetchError } from "../../embedding/fetch-keys";
+import { checkKeyUrl, KeyFetchError } from "../../embedding/fetch-keys";
 import { hs256Secret, KeyMaterialError, rs256FromJwkText, rs256FromPem } from "../../embedding/keys";
 import { verifyEmbeddingToken, type TokenVerdict } from "../../embedding/verify-token";
-import { GatehouseError, notFound } from "../../errors";
+import { notFound, validationError } from "../../errors";
 import { newId } from "../../ids";
 import { ZCheckEmbeddingTokenInput, ZCreateEmbeddingProviderInput, ZDeleteEmbeddingProviderInput, ZUpdateEmbeddingProviderInput, parseInput } from "../../schemas";
 import { seal } from "../../secrets";
@@ -13,9 +14,10 @@ import type { EmbeddingProviderRecord, EmbeddingProviderSettings } from "../../s
 import type { ProjectRecord } from "../../store/types";
 import { actorOf, type PrincipalCtx } from "../context";
 import { getProjectOrThrow } from "../guard";
-import { fetchPolicy, providerKeys, refreshProviderKeys, secretPurpose, toTokenProvider } from "./provider-keys";
+import { fetchPolicy, fetchUrlKeys, providerKeys, refreshProviderKeys, secretPurpose, toTokenProvider } from "./provider-keys";
 
-const field = (name: string, message: string) => new GatehouseError("VALIDATION", message, { fieldErrors: { [name]: [message] } });
+// One field's error, shown next to it.
+const field = validationError;
 
 export type EmbeddingProviderDto = {
   id: string;
@@ -107,7 +109,7 @@ async function resolveSettings(ctx: PrincipalCtx, input: Fields, id: string, kee
   const policy = fetchPolicy(ctx.rt);
   try {
     const url = checkKeyUrl(input.jwksUrl!, policy).toString();
-    rs256FromJwkText(await fetchKeyDocument(url, policy), `The document at ${new URL(url).host}`);
+    await fetchUrlKeys(ctx.rt, url, { remember: true });
     return { settings: { type: "custom-jwt", algorithm: "RS256", audience, keySource: "jwks-url", url }, sealedSecret: null };
   } catch (err) {
     return keyError("jwksUrl")(err);
@@ -120,6 +122,12 @@ export async function getProviderOrThrow(ctx: PrincipalCtx, project: ProjectReco
   const p = await ctx.rt.store.embedding.getProvider(providerId);
   if (!p || p.projectId !== project.id) throw notFound("This authentication provider");
   return p;
+}
+
+/** The Embedding page, for anyone in the project; `canManage`: whether Authentication Settings open for them. */
+export async function getEmbeddingPage(ctx: PrincipalCtx, projectId: string): Promise<{ canManage: boolean }> {
+  const project = await getProjectOrThrow(ctx, projectId, "project.embedding.read");
+  return { canManage: can(ctx.principal, "project.embedding.manage", { orgId: project.orgId, projectId: project.id }) };
 }
 
 export async function listEmbeddingProviders(ctx: PrincipalCtx, projectId: string): Promise<EmbeddingProviderDto[]> {
@@ -172,7 +180,12 @@ export async function deleteEmbeddingProvider(ctx: PrincipalCtx, raw: unknown): 
   return { id: p.id };
 }
 
-/** The project's providers applied to a viewer's token, exactly as an embedded chart applies them. */
+/**
+ * The project's providers applied to a viewer's token, exactly as an embedded chart applies them.
+ * The verdict's messages and per-provider attempts name providers, audiences and fetch errors:
+ * they are for the project's owners (Test a token). A route that answers anonymous viewers must
+ * pass on the code and a generic message only.
+ */
 export async function verifyProjectToken(ctx: Pick<PrincipalCtx, "rt">, projectId: string, token: string | null): Promise<TokenVerdict> {
   const providers = await ctx.rt.store.embedding.listProviders(projectId);
   const byId = new Map(providers.map((p) => [p.id, p]));

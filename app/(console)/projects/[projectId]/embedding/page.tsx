@@ -4,10 +4,9 @@ import { ConfirmDelete } from "@/components/forms/confirm-delete";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { Table, td, th } from "@/components/ui/table";
-import { can } from "@/lib/authz";
 import { load, requirePageCtx } from "@/lib/next/page";
 import { getEmbeddingKeyInfo } from "@/lib/server/embedding/embedding-key";
-import { listEmbeddingProviders } from "@/lib/server/embedding/providers";
+import { getEmbeddingPage, listEmbeddingProviders } from "@/lib/server/embedding/providers";
 import { getProject } from "@/lib/server/projects";
 import { checkEmbeddingTokenAction, checkSignedUrlAction, createEmbeddingProviderAction, deleteEmbeddingProviderAction, generateEmbeddingKeyAction, updateEmbeddingProviderAction } from "./actions";
 
@@ -20,8 +19,7 @@ export default async function EmbeddingPage({ params, searchParams }: { params: 
   const { projectId } = await params;
   const { tab } = await searchParams;
   const ctx = await requirePageCtx();
-  const { project, org } = await load(() => getProject(ctx, projectId));
-  const isOwner = can(ctx.principal, "project.embedding.manage", { orgId: project.orgId, projectId });
+  const [{ project, org }, { canManage: isOwner }] = await load(() => Promise.all([getProject(ctx, projectId), getEmbeddingPage(ctx, projectId)]));
   const auth = tab === "authentication";
   const base = `/projects/${projectId}/embedding`;
   const tabClass = (on: boolean) => `rounded-t-md border-b-2 px-3 py-2 text-sm no-underline ${on ? "border-slate-900 font-semibold dark:border-white" : "border-transparent"}`;
