@@ -1,4 +1,4 @@
-import { SignJWT } from "jose";
+import { exportPKCS8, exportSPKI, generateKeyPair, SignJWT } from "jose";
 import { expectNoSeriousA11yViolations } from "./support/a11y";
 import { expect, test } from "./support/fixtures";
 import { captureAction, replay } from "./support/server-actions";
@@ -68,6 +68,30 @@ test("a Project Owner adds a Custom JWT provider under Authentication Settings a
   await edit.getByRole("button", { name: "Save" }).click();
   await expect(edit).toBeHidden();
   await expect(await checkToken(page, await token({ aud: "elsewhere" }))).toContainText("Accepted by Storefront");
+
+  // A second provider, RS256 with a PEM public key: its tokens are admitted by it, not by Storefront.
+  const pair = await generateKeyPair("RS256", { modulusLength: 2048, extractable: true });
+  await page.getByRole("button", { name: "Add", exact: true }).click();
+  const add = page.getByRole("dialog", { name: "Add an authentication provider" });
+  await add.getByLabel("Name").fill("Partner portal");
+  await add.getByLabel("Signing Algorithm").selectOption("RS256");
+  await add.getByLabel("Signing Key").selectOption("pem");
+  await add.getByLabel("PEM Public Key").fill(await exportPKCS8(pair.privateKey));
+  await add.getByRole("button", { name: "Save" }).click();
+  await expect(add.getByLabel("PEM Public Key")).toHaveAccessibleDescription(/private key/);
+  await add.getByLabel("PEM Public Key").fill(await exportSPKI(pair.publicKey));
+  await add.getByRole("button", { name: "Save" }).click();
+  await expect(add).toBeHidden();
+  await expect(table.getByRole("row").filter({ hasText: "Partner portal" })).toContainText("RS256, PEM Public Key");
+  const s = Math.floor(Date.now() / 1000);
+  const rs = await new SignJWT({ sub: "partner-1", iat: s - 30, exp: s + 600 }).setProtectedHeader({ alg: "RS256" }).sign(pair.privateKey);
+  await expect(await checkToken(page, rs)).toContainText("Accepted by Partner portal");
+  await table.getByRole("row").filter({ hasText: "Partner portal" }).getByRole("button", { name: "Delete" }).click();
+  const del = page.getByRole("dialog", { name: 'Delete provider "Partner portal"' });
+  await del.getByLabel('Type "Partner portal" to confirm').fill("Partner portal");
+  await del.getByRole("button", { name: "Delete provider" }).click();
+  await expect(del).toBeHidden();
+  await expect(await checkToken(page, rs)).toContainText("error 10");
 });
 
 test("the embedding key is shown once; a new key invalidates URLs signed with the old one", async ({ ownerPage: page, state }) => {

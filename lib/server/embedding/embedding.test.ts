@@ -1,6 +1,6 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { exportJWK, exportSPKI, generateKeyPair, SignJWT } from "jose";
+import { exportJWK, exportSPKI, generateKeyPair, SignJWT, type CryptoKey } from "jose";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { EMBED_ERROR } from "@/lib/embedding/codes";
 import { signEmbedQuery } from "@/lib/embedding/signed-url";
@@ -100,6 +100,27 @@ describe("Embedding › Authentication Settings", () => {
     expect(await checkEmbeddingToken(owner, { projectId: t.projectA2, token })).toMatchObject({ ok: true, providerName: "IdP" });
     expect(await checkEmbeddingToken(owner, { projectId: t.projectA2, token })).toMatchObject({ ok: true });
     expect(state.hits).toBe(1);
+  });
+
+  it("a JWKS URL's keys are cached; when the issuer rotates its key, a token with the new key is accepted once the cache may be refreshed", async () => {
+    const oldPair = await generateKeyPair("RS256", { modulusLength: 2048 });
+    const newPair = await generateKeyPair("RS256", { modulusLength: 2048 });
+    let published = [{ ...(await exportJWK(oldPair.publicKey)), kid: "old" }];
+    const { url, state } = await jwksServer(() => JSON.stringify({ keys: published }));
+    await createEmbeddingProvider(owner, { projectId: t.projectA, name: "IdP", type: "custom-jwt", algorithm: "RS256", keySource: "jwks-url", jwksUrl: url });
+    const signed = (key: CryptoKey, kid: string) => new SignJWT(fresh).setProtectedHeader({ alg: "RS256", kid }).sign(key);
+    const check = async (token: string) => checkEmbeddingToken(owner, { projectId: t.projectA, token });
+    expect(await check(await signed(oldPair.privateKey, "old"))).toMatchObject({ ok: true });
+    published = [{ ...(await exportJWK(newPair.publicKey)), kid: "new" }];
+    const rotated = await signed(newPair.privateKey, "new");
+    // Within a minute of the last fetch, an unknown key does not make Gatehouse fetch again.
+    expect(await check(rotated)).toMatchObject({ ok: false, code: EMBED_ERROR.NO_MATCHING_PROVIDER });
+    expect(state.hits).toBe(1);
+    clock.advance(61_000);
+    expect(await check(rotated)).toMatchObject({ ok: true, providerName: "IdP" });
+    expect(state.hits).toBe(2);
+    // The old key is gone from the issuer, and so from Gatehouse.
+    expect(await check(await signed(oldPair.privateKey, "old"))).toMatchObject({ ok: false, code: EMBED_ERROR.NO_MATCHING_PROVIDER });
   });
 
   it("keys are checked when saved: which field, what is wrong; nothing is stored", async () => {

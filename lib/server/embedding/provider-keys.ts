@@ -1,4 +1,5 @@
 import "server-only";
+import { now } from "../../clock";
 import { createKeyCache, DEFAULT_FETCH_POLICY, fetchKeyDocument, type FetchPolicy } from "../../embedding/fetch-keys";
 import { hs256Secret, rs256FromJwkText, rs256FromPem } from "../../embedding/keys";
 import type { TokenProvider, VerifyKey } from "../../embedding/verify-token";
@@ -23,7 +24,7 @@ export function toTokenProvider(p: EmbeddingProviderRecord): TokenProvider {
 const caches = new WeakMap<Runtime, ReturnType<typeof createKeyCache<VerifyKey[]>>>();
 function cacheOf(rt: Runtime) {
   let c = caches.get(rt);
-  if (!c) caches.set(rt, (c = createKeyCache((u) => fetchUrlKeys(rt, u), { ttlMs: 5 * 60_000, failureTtlMs: 15_000, minRefreshAgeMs: 60_000 })));
+  if (!c) caches.set(rt, (c = createKeyCache((u) => fetchUrlKeys(rt, u), { ttlMs: 5 * 60_000, failureTtlMs: 15_000, minRefreshAgeMs: 60_000, now: () => now().getTime() })));
   return c;
 }
 const urlKeys = (rt: Runtime, url: string) => cacheOf(rt).get(url);
