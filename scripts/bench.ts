@@ -273,6 +273,7 @@ async function main() {
     console.log(row(["GET /api/atlas/v2/orgs without auth (bare)", r0(o.getBaseline.rps), ms(o.getBaseline.p50), ms(o.getBaseline.p99), "", "", ""], ow));
     console.log(row(["GET /api/atlas/v2/orgs with a bearer token", r0(o.get.rps), ms(o.get.p50), ms(o.get.p99), `${o.getRatio.toFixed(2)}×`, `≥ ${ob.THROUGHPUT_RATIO_TARGET}× bare`, o.getRatio >= ob.THROUGHPUT_RATIO_TARGET ? "ok" : "MISS"], ow));
     console.log(`  (${o.accounts} service accounts in rotation; ${o.durationS} s per run after warm-up; loopback, the load generator on the same 2 cores)`);
+    if (o.unclean.length) console.log(`  NOT CLEAN (the OAuth targets count as missed): ${o.unclean.join("; ")}`);
   } else console.log(`    error: ${oauthBench.error.split("\n")[0]}`);
   console.log("");
 
