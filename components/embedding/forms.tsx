@@ -6,21 +6,10 @@ import { Field, SelectField, TextAreaField } from "../forms/form-errors";
 import { ShowOnce } from "../forms/show-once";
 import { CopyButton } from "../ui/copy-button";
 import { Dialog } from "../ui/dialog";
+import type { EmbeddingProviderDto } from "@/lib/server/embedding/providers";
 
-export type ProviderFormValues = {
-  id: string;
-  name: string;
-  type: "custom-jwt" | "google";
-  algorithm: "HS256" | "RS256" | null;
-  keySource: "jwks-url" | "jwk" | "pem" | null;
-  jwksUrl: string | null;
-  jwk: string | null;
-  pem: string | null;
-  audience: string | null;
-  clientId: string | null;
-  hasSecret: boolean;
-  version: number;
-};
+/** What the edit form shows: the provider's DTO (type only — nothing server-side reaches the client bundle). */
+export type ProviderFormValues = Omit<EmbeddingProviderDto, "typeLabel" | "summary" | "updatedAt">;
 
 /** The fields the seed lists per provider; only the chosen provider's and algorithm's are shown. */
 function ProviderFields({ current }: { current?: ProviderFormValues }) {
